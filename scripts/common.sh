@@ -15,3 +15,13 @@ linux_env() {
 	. "$BUILD/linux/env"
 	LINUX_HDR=$BUILD/linux/root/usr/src/linux-headers-$KREL
 }
+
+# KVM selftests run by the test suite: ours first, then upstream tests
+# that pass with the stock modules and exercise paths the series touches.
+kvm_selftests() {
+	echo x86_64/ioregionfd_test
+	echo x86_64/userspace_io_test x86_64/sync_regs_test \
+	     x86_64/userspace_msr_exit_test \
+	     x86_64/platform_info_test set_memory_region_test \
+	     kvm_binary_stats_test kvm_create_max_vcpus
+}

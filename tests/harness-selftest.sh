@@ -1,0 +1,101 @@
+#!/bin/bash
+# Check harness/l1-run itself: exit statuses, timeout, splat detection,
+# quoting, --hold-vm, and that no QEMU/virtiofsd is left behind.
+#
+# Usage: tests/harness-selftest.sh [--stress] [-- extra l1-run options]
+#   --stress  also run VM create/destroy loops on --smp 2 without a held VM
+#             (expected to oops L1 under multi-threaded TCG: informational)
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP"
+
+STRESS=0
+EXTRA=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--stress) STRESS=1 ;;
+	--) shift; EXTRA=("$@"); break ;;
+	*) echo "usage: $0 [--stress] [-- l1-run options]" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+BASE=$(mktemp -d "$TOP/build/results/selftest-$(date +%Y%m%d-%H%M%S).XXXX")
+PASS=0
+FAIL=0
+
+# Two shells looping over VM creation and destruction in L1.
+STRESS_CMD='loop() { i=0; while [ $i -lt 150 ]; do
+	build/harness/kvm-cap --vm >/dev/null || exit 1; i=$((i + 1)); done; }
+loop & loop; wait $! && echo "300 VMs created and destroyed"'
+
+# case NAME EXPECTED-STATUS [GREP-IN-OUTPUT] -- L1-RUN-ARGS...
+# EXPECTED-STATUS "info": report the status, count neither way.
+case_() {
+	local name=$1 want=$2 pattern= res st t t0 left
+
+	shift 2
+	if [ "$1" != -- ]; then
+		pattern=$1
+		shift
+	fi
+	shift
+	res=$BASE/$name
+	printf '%-22s ' "$name"
+	t0=$EPOCHREALTIME
+	st=0
+	harness/l1-run -q --results "$res" "${EXTRA[@]}" "$@" \
+		>"$BASE/$name.log" 2>&1 || st=$?
+	t=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+	left=$(pgrep -af -- "$res" || true)
+	if [ -n "$left" ]; then
+		echo "FAIL: left behind: $left"
+		FAIL=$((FAIL + 1))
+	elif [ "$want" = info ]; then
+		echo "exit $st (${t}s; informational)"
+	elif [ "$st" != "$want" ]; then
+		echo "FAIL: exit $st, want $want (${t}s; see $BASE/$name.log)"
+		FAIL=$((FAIL + 1))
+	elif [ -n "$pattern" ] &&
+	     ! grep -qsE -- "$pattern" "$res/output" "$BASE/$name.log"; then
+		echo "FAIL: no '$pattern' in the output (${t}s)"
+		FAIL=$((FAIL + 1))
+	else
+		echo "ok (exit $st, ${t}s)"
+		PASS=$((PASS + 1))
+	fi
+}
+
+case_ cap-stock 0 'KVM_CHECK_EXTENSION\(1024\) = 0' -- \
+	--modules stock -- build/harness/kvm-cap 1024 --expect 0
+case_ cap-stock-mismatch 1 'expected 1, got 0' -- \
+	--modules stock -- build/harness/kvm-cap 1024 --expect 1
+if [ -d build/linux/modules/patched ]; then
+	case_ cap-patched 0 'KVM_CHECK_EXTENSION\(1024\) = 1' -- \
+		--modules patched -- build/harness/kvm-cap 1024 --expect 1
+fi
+case_ quoting 7 "^<it's> <a  b> <\\\$HOME> <> <\\*> \$" -- \
+	--modules stock -- sh -c 'printf "<%s> " "$@"; echo; exit 7' sh \
+	"it's" 'a  b' '$HOME' '' '*'
+case_ timeout 124 'L1 TIMEOUT after 20 s' -- \
+	--modules stock --timeout 20 -- sleep 1000
+case_ splat 123 'WARNING: CPU: 0 PID: 1 at selftest' -- \
+	--modules stock -- sh -c \
+	'echo "WARNING: CPU: 0 PID: 1 at selftest" >/dev/kmsg'
+# A second irqbypass.ko posing as kvm-amd.ko: right vermagic, insmod fails.
+mkdir "$BASE/badmods"
+cp build/linux/modules/stock/{irqbypass,kvm}.ko "$BASE/badmods/"
+cp build/linux/modules/stock/irqbypass.ko "$BASE/badmods/kvm-amd.ko"
+case_ bad-module 125 'L1 init failed: insmod' -- \
+	--modules "$BASE/badmods" -- true
+case_ smp2-hold-vm 0 '300 VMs created' -- \
+	--modules stock --smp 2 --hold-vm --timeout 300 -- sh -c "$STRESS_CMD"
+if [ "$STRESS" = 1 ]; then
+	for i in 1 2; do
+		case_ smp2-no-hold-$i info -- \
+			--modules stock --smp 2 --timeout 300 -- sh -c "$STRESS_CMD"
+	done
+fi
+
+echo "$PASS passed, $FAIL failed; logs in $BASE"
+[ "$FAIL" = 0 ]
