@@ -41,7 +41,6 @@ case_() {
 	fi
 	shift
 	res=$BASE/$name
-	printf '%-22s ' "$name"
 	t0=$EPOCHREALTIME
 	st=0
 	harness/l1-run -q --results "$res" "${EXTRA[@]}" "$@" \
@@ -49,19 +48,19 @@ case_() {
 	t=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
 	left=$(pgrep -af -- "$res" || true)
 	if [ -n "$left" ]; then
-		echo "FAIL: left behind: $left"
+		echo "FAIL: harness $name: left behind: $left"
 		FAIL=$((FAIL + 1))
 	elif [ "$want" = info ]; then
-		echo "exit $st (${t}s; informational)"
+		echo "INFO: harness $name: exit $st (${t}s; informational)"
 	elif [ "$st" != "$want" ]; then
-		echo "FAIL: exit $st, want $want (${t}s; see $BASE/$name.log)"
+		echo "FAIL: harness $name: exit $st, want $want (${t}s; see $BASE/$name.log)"
 		FAIL=$((FAIL + 1))
 	elif [ -n "$pattern" ] &&
 	     ! grep -qsE -- "$pattern" "$res/output" "$BASE/$name.log"; then
-		echo "FAIL: no '$pattern' in the output (${t}s)"
+		echo "FAIL: harness $name: no '$pattern' in the output (${t}s)"
 		FAIL=$((FAIL + 1))
 	else
-		echo "ok (exit $st, ${t}s)"
+		echo "PASS: harness $name (exit $st, ${t}s)"
 		PASS=$((PASS + 1))
 	fi
 }

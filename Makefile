@@ -1,0 +1,42 @@
+# ioregionfd: KVM and QEMU series, their tooling, harness and tests.
+#
+#   make demo       build everything and run the demonstration in L1
+#   make test       the test suite (what CI runs)
+#
+#   make linux      fetch, apply the series, build the patched modules
+#   make linux-tree the series as a git work tree (build/linux/work)
+#   make linux-export  write the work tree's commits back to linux/patches
+#   make linux-check   checkpatch --strict and a build of every prefix
+
+.PHONY: all demo test linux linux-fetch linux-tree linux-export linux-check \
+	harness clean
+
+all: linux harness
+
+linux-fetch:
+	scripts/linux-fetch.sh
+
+linux-tree: linux-fetch
+	scripts/linux-tree.sh
+
+linux: linux-tree
+	scripts/linux-build.sh
+	scripts/linux-selftests.sh
+
+linux-export:
+	scripts/linux-export.sh
+
+linux-check: linux-tree
+	scripts/linux-check.sh
+
+harness:
+	$(MAKE) -s -C harness
+
+demo: linux harness
+	demo/run
+
+test:
+	tests/run
+
+clean:
+	rm -rf build
