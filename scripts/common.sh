@@ -4,6 +4,7 @@ BUILD=${BUILD:-$TOP/build}
 
 # Debian bookworm-security's 6.12 kernel the series was last built against.
 LINUX_DEB_VERSION_PIN=6.12.117-1~deb12u1
+LINUX_FLAVOUR=${LINUX_FLAVOUR:-cloud-amd64}
 LINUX_CC=${LINUX_CC:-x86_64-linux-gnu-gcc-12}
 
 log() { printf '== %s\n' "$*" >&2; }

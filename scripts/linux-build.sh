@@ -23,10 +23,11 @@ kmake() {
 
 # .config and Module.symvers come from the stock headers; olddefconfig
 # picks up Kconfig symbols that the series adds.
-if [ ! -f "$tree/scripts/mod/modpost" ]; then
+if ! cmp -s "$LINUX_HDR/.config" "$tree/.config.stock"; then
 	log "preparing $tree for $KREL"
 	cp "$LINUX_HDR/Module.symvers" "$tree/Module.symvers"
 	cp "$LINUX_HDR/.config" "$tree/.config"
+	cp "$LINUX_HDR/.config" "$tree/.config.stock"
 fi
 kmake olddefconfig >/dev/null
 kmake modules_prepare

@@ -6,23 +6,26 @@
 # Usage: scripts/linux-fetch.sh
 # Env:   LINUX_DEB_VERSION  pinned Debian version (falls back to the newest
 #                           candidate when the archive no longer has it)
+#        LINUX_FLAVOUR      cloud-amd64 (default; what the L1 harness boots)
+#                           or amd64, to build modules for a real host
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 
 want=${LINUX_DEB_VERSION:-$LINUX_DEB_VERSION_PIN}
+meta=linux-headers-6.12-$LINUX_FLAVOUR
 out=$BUILD/linux
 mkdir -p "$out/debs"
 
 have_version() {
-	apt-cache show "linux-headers-6.12-cloud-amd64=$1" >/dev/null 2>&1
+	apt-cache show "$meta=$1" >/dev/null 2>&1
 }
 
 if ! have_version "$want"; then
-	new=$(apt-cache policy linux-headers-6.12-cloud-amd64 |
+	new=$(apt-cache policy "$meta" |
 	      awk '/Candidate:/ { print $2 }')
 	if [ -z "$new" ] || [ "$new" = "(none)" ]; then
-		die "no linux-headers-6.12-cloud-amd64 in the apt sources (is bookworm-security configured? run apt-get update)"
+		die "no $meta in the apt sources (is bookworm-security configured? run apt-get update)"
 	fi
 	warn "pinned version $want is gone from the archive, using $new"
 	want=$new
@@ -30,7 +33,7 @@ fi
 
 # The metapackage names the KREL headers package; that one names the
 # -common and kbuild packages.
-hdr=$(apt-cache show "linux-headers-6.12-cloud-amd64=$want" |
+hdr=$(apt-cache show "$meta=$want" |
       sed -n 's/^Depends: \(linux-headers-[^ ,]*\).*/\1/p' | head -1)
 krel=${hdr#linux-headers-}
 deps=$(apt-cache show "$hdr=$want" | sed -n 's/^Depends: //p' | head -1)
@@ -39,7 +42,7 @@ kbuild=$(echo "$deps" | grep -o 'linux-kbuild-[^ ,]*' | head -1)
 [ -n "$krel" ] && [ -n "$common" ] && [ -n "$kbuild" ] ||
 	die "cannot resolve the package set for $want"
 
-stamp="$out/.fetched-$want"
+stamp="$out/.fetched-$want-$LINUX_FLAVOUR"
 if [ -f "$stamp" ] && [ -d "$out/pristine" ]; then
 	log "linux $want ($krel) already fetched"
 	exit 0

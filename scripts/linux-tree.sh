@@ -14,17 +14,27 @@ tree=$BUILD/linux/work
 force=${1:-}
 g() { git -C "$tree" "$@"; }
 
+series_sum() { cat "$TOP"/linux/patches/*.patch 2>/dev/null | sha256sum; }
+tree_sum() {
+	g format-patch -q --stdout --no-signature --zero-commit pristine..HEAD |
+		sha256sum
+}
+stamp=$tree/.git/ioregionfd-applied
+
 if [ -d "$tree/.git" ]; then
-	if [ "$force" != --force ]; then
-		if [ -n "$(g status --porcelain --untracked-files=no)" ] ||
-		   [ "$(g rev-list --count pristine..HEAD)" != \
-		     "$(ls "$TOP"/linux/patches/*.patch 2>/dev/null | wc -l)" ]; then
-			die "$tree has edits or commits that differ from linux/patches; export them or pass --force"
-		fi
+	dirty=$(g status --porcelain --untracked-files=no)
+	if [ -z "$dirty" ] && [ "$(tree_sum)" = "$(series_sum)" ]; then
+		log "$tree already holds the series"
+		series_sum > "$stamp"
+		exit 0
 	fi
+	if [ "$force" != --force ] &&
+	   { [ -n "$dirty" ] || [ "$(tree_sum)" != "$(cat "$stamp" 2>/dev/null)" ]; }; then
+		die "$tree has edits or commits that are not in linux/patches; export them (scripts/linux-export.sh) or pass --force"
+	fi
+	# Build outputs stay: make rebuilds what the new series changes.
 	g am --abort >/dev/null 2>&1 || true
 	g reset -q --hard pristine
-	g clean -q -fdx -e /debian-stock/
 else
 	log "creating the git tree $tree (takes a minute)"
 	rm -rf "$tree"
@@ -48,4 +58,5 @@ if [ ${#patches[@]} -gt 0 ]; then
 	g am -q --whitespace=nowarn --committer-date-is-author-date "${patches[@]}" ||
 		die "a patch did not apply; see 'git -C $tree am --show-current-patch'"
 fi
+tree_sum > "$stamp"
 log "$tree: $(g rev-list --count pristine..HEAD) patches applied on pristine"
