@@ -16,8 +16,11 @@ g() { git -C "$tree" "$@"; }
 
 series_sum() { cat "$TOP"/linux/patches/*.patch 2>/dev/null | sha256sum; }
 tree_sum() {
-	g format-patch -q --stdout --no-signature --zero-commit pristine..HEAD |
-		sha256sum
+	local d
+	d=$(mktemp -d)
+	g format-patch -q --no-signature --zero-commit -o "$d" pristine..HEAD
+	cat "$d"/*.patch 2>/dev/null | sha256sum
+	rm -rf "$d"
 }
 stamp=$tree/.git/ioregionfd-applied
 
