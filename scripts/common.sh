@@ -26,3 +26,86 @@ kvm_selftests() {
 	     x86_64/platform_info_test set_memory_region_test \
 	     kvm_binary_stats_test kvm_create_max_vcpus
 }
+
+# ---------------------------------------------------------------------------
+# QEMU
+
+# Debian trixie's qemu source package the QEMU series was last built
+# against (only its upstream .orig.tar.xz is used, not debian/patches).
+QEMU_DEB_VERSION_PIN=1:10.0.13+ds-0+deb13u1
+QEMU_SUITE=${QEMU_SUITE:-trixie}
+# QEMU 10.0 needs meson >= 1.5 and pycotap >= 1.1: bookworm-backports.
+QEMU_MESON_MIN=1.5
+QEMU_PYCOTAP_MIN=1.1
+DEBIAN_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+# The Debian archive the machine's apt uses (its debian.sources).
+debian_mirror() {
+	local u
+	u=$(awk '/^URIs:/ && !/security/ { print $2; exit }' \
+		/etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+	echo "${u:-http://deb.debian.org/debian}"
+}
+
+# A private apt configuration in DIR: its own sources list (the lines on
+# stdin), lists and cache; the machine's dpkg status is read, /etc/apt is
+# never written.  Use it as: apt-get -c DIR/apt.conf ...
+private_apt() {
+	local dir=$1
+	mkdir -p "$dir/sources.list.d" "$dir/state/lists/partial" \
+		"$dir/cache/archives/partial"
+	cat > "$dir/sources.list"
+	cat > "$dir/apt.conf" <<EOC
+Dir::Etc::SourceList "$dir/sources.list";
+Dir::Etc::SourceParts "$dir/sources.list.d";
+Dir::State "$dir/state";
+Dir::State::status "/var/lib/dpkg/status";
+Dir::Cache "$dir/cache";
+EOC
+}
+
+# Where scripts/qemu-build.sh puts ccache's cache (under build/: a fresh
+# clone starts cold, repeated runs are warm).
+QEMU_CCACHE_DIR=${QEMU_CCACHE_DIR:-$BUILD/ccache}
+
+qemu_env() {
+	[ -f "$BUILD/qemu/env" ] || die "run scripts/qemu-fetch.sh first"
+	. "$BUILD/qemu/env"
+}
+
+# Debian's +ds tarball has no firmware blobs, and configure stops at the
+# missing pc-bios/edk2-*.fd.bz2 unless pc-bios/meson.build's
+# "if unpack_edk2_blobs" is off (what Debian's skip-unpack-edk2-blobs patch
+# does).  That is a setting of our build, not a change of the series:
+# qemu-build.sh edits the file in the tree it builds and marks it
+# skip-worktree, so that git status, commit -a and the exported patches
+# never see the edit; qemu_edk2_restore undoes both before git rewrites
+# the tree (am, reset, checkout).  Both keep the file's mtime, so toggling
+# does not make ninja reconfigure.
+qemu_edk2_off() {
+	local t=$1 f=$1/pc-bios/meson.build m
+	if grep -q '^if unpack_edk2_blobs$' "$f"; then
+		m=$(stat -c %Y "$f")
+		sed -i 's/^if unpack_edk2_blobs$/if false # unpack_edk2_blobs: off, see scripts\/common.sh/' "$f"
+		touch -d "@$m" "$f"
+	elif ! grep -q '^if false # unpack_edk2_blobs' "$f"; then
+		die "$f: no 'if unpack_edk2_blobs' line to turn off"
+	fi
+	if git -C "$t" rev-parse --git-dir >/dev/null 2>&1; then
+		git -C "$t" update-index --skip-worktree pc-bios/meson.build
+	fi
+}
+qemu_edk2_restore() {
+	local t=$1 f=$1/pc-bios/meson.build m
+	git -C "$t" rev-parse --git-dir >/dev/null 2>&1 || return 0
+	git -C "$t" update-index --no-skip-worktree pc-bios/meson.build 2>/dev/null || return 0
+	# Only our one-line edit is undone; other edits stay, now visible.
+	if [ -f "$f" ] && git -C "$t" show :pc-bios/meson.build |
+		sed 's/^if unpack_edk2_blobs$/if false # unpack_edk2_blobs: off, see scripts\/common.sh/' |
+		cmp -s - "$f"; then
+		m=$(stat -c %Y "$f")
+		git -C "$t" checkout -q -- pc-bios/meson.build
+		touch -d "@$m" "$f"
+		git -C "$t" update-index -q --refresh || true
+	fi
+}

@@ -1,0 +1,102 @@
+#!/bin/bash
+# Check the QEMU series the way a maintainer would before applying it:
+# every patch is clean under the tree's own scripts/checkpatch.pl --strict
+# (warnings fail too), and every prefix of the series builds
+# (qemu-system-x86_64; the qtests too for patches that touch them).
+# Builds happen in a separate git worktree of the work tree
+# ($BUILD/qemu/check), so the work tree is not touched; the shared ccache
+# makes them cheap.
+#
+# Usage: scripts/qemu-check.sh [--no-build]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/common.sh"
+qemu_env
+
+work=$BUILD/qemu/work
+check=$BUILD/qemu/check
+build=1
+[ "${1:-}" = --no-build ] && build=0
+
+shopt -s nullglob
+patches=("$TOP"/qemu/patches/*.patch)
+if [ ${#patches[@]} = 0 ]; then
+	log "no patches in qemu/patches: nothing to check"
+	exit 0
+fi
+[ -d "$work/.git" ] || die "no work tree; run scripts/qemu-tree.sh"
+
+fail=0
+ok() { printf 'PASS: %s\n' "$*"; }
+bad() { printf 'FAIL: %s\n' "$*"; fail=$((fail + 1)); }
+
+# checkpatch warns about every patch that imports headers from Linux,
+# including the ones scripts/update-linux-headers.sh makes, and about any
+# new file there even though MAINTAINERS covers linux-headers/ as a whole.
+# Those two warnings, and only they, are accepted for a patch that touches
+# nothing but linux-headers/.
+headers_only() {
+	! grep '^+++ b/' "$1" | grep -qv '^+++ b/linux-headers/'
+}
+import_warning='imported from Linux, are you using scripts/update-linux-headers.sh|does MAINTAINERS need updating'
+
+for p in "${patches[@]}"; do
+	n=$(basename "$p")
+	out=$(cd "$work" && scripts/checkpatch.pl --strict --quiet \
+		--color=never "$p" 2>&1) || true
+	rest=$out
+	if headers_only "$p"; then
+		rest=$(printf '%s\n' "$out" | grep -E '^(ERROR|WARNING)' |
+		       grep -Ev "$import_warning" || true)
+	fi
+	if [ -z "$rest" ]; then
+		if [ -n "$out" ]; then
+			ok "checkpatch --strict $n (only the warnings every Linux header import gets)"
+		else
+			ok "checkpatch --strict $n"
+		fi
+	else
+		printf '%s\n' "$out" | sed 's/^/    /'
+		bad "checkpatch --strict $n"
+	fi
+done
+
+[ $build = 1 ] || { [ $fail = 0 ]; exit; }
+
+# The series as committed in the repo, applied on pristine in a worktree.
+git -C "$work" worktree remove --force "$check" >/dev/null 2>&1 || true
+rm -rf "$check"
+git -C "$work" worktree prune
+log "applying the series in $check"
+git -C "$work" worktree add -q --detach "$check" pristine
+git -C "$check" am -q --whitespace=nowarn "${patches[@]}" ||
+	die "the series does not apply on pristine"
+
+i=0
+for c in $(git -C "$check" rev-list --reverse pristine..HEAD); do
+	i=$((i + 1))
+	subj=$(git -C "$check" log -1 --format=%s "$c")
+	qemu_edk2_restore "$check"	# the build's edit, before git rewrites
+	git -C "$check" checkout -q "$c"
+	if "$here/qemu-build.sh" "$check" >"$check/.build-$i.log" 2>&1; then
+		ok "prefix $i builds (qemu-system-x86_64): $subj"
+	else
+		tail -20 "$check/.build-$i.log" | sed 's/^/    /'
+		bad "prefix $i builds (qemu-system-x86_64): $subj"
+		continue
+	fi
+	if git -C "$check" diff --quiet "$c~1" "$c" -- tests/qtest; then
+		continue
+	fi
+	qtests=$(ninja -C "$check/build" -t targets all |
+		 sed -n 's|^\(tests/qtest/[A-Za-z0-9_-]*\): .*|\1|p')
+	# shellcheck disable=SC2086 # one target per word
+	if "$here/qemu-build.sh" "$check" $qtests >"$check/.qtests-$i.log" 2>&1; then
+		ok "prefix $i builds (qtests): $subj"
+	else
+		tail -20 "$check/.qtests-$i.log" | sed 's/^/    /'
+		bad "prefix $i builds (qtests): $subj"
+	fi
+done
+
+[ $fail = 0 ]
