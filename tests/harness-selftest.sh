@@ -20,6 +20,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
+mkdir -p "$TOP/build/results"
 BASE=$(mktemp -d "$TOP/build/results/selftest-$(date +%Y%m%d-%H%M%S).XXXX")
 PASS=0
 FAIL=0
