@@ -7,11 +7,13 @@
 #   make linux-tree the series as a git work tree (build/linux/work)
 #   make linux-export  write the work tree's commits back to linux/patches
 #   make linux-check   checkpatch --strict and a build of every prefix
+#
+#   make qemu, qemu-tree, qemu-export, qemu-check: the same for QEMU
 
 .PHONY: all demo test linux linux-fetch linux-tree linux-export linux-check \
-	harness clean
+	qemu qemu-fetch qemu-tree qemu-export qemu-check harness clean
 
-all: linux harness
+all: linux qemu harness
 
 linux-fetch:
 	scripts/linux-fetch.sh
@@ -28,6 +30,21 @@ linux-export:
 
 linux-check: linux-tree
 	scripts/linux-check.sh
+
+qemu-fetch:
+	scripts/qemu-fetch.sh
+
+qemu-tree: qemu-fetch
+	scripts/qemu-tree.sh
+
+qemu: qemu-tree
+	scripts/qemu-build.sh
+
+qemu-export:
+	scripts/qemu-export.sh
+
+qemu-check: qemu-tree
+	scripts/qemu-check.sh
 
 harness:
 	$(MAKE) -s -C harness
