@@ -11,16 +11,22 @@ pkgs=(
 	# the nested L1 harness
 	qemu-system-x86 qemu-system-common busybox-static
 )
-missing=()
-for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-		missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q
-	apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+# Install those of the packages given that are not installed yet.
+install_missing() {
+	local p
+	local -a missing=()
+
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q "ok installed" || missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -q
+		apt-get install -y -q --no-install-recommends "${missing[@]}"
+	fi
+}
+install_missing "${pkgs[@]}"
 # The 6.12 kernel packages come from bookworm-security: keep the lists fresh.
 if ! apt-cache show linux-headers-6.12-cloud-amd64 >/dev/null 2>&1; then
 	apt-get update -q
@@ -38,16 +44,7 @@ qpkgs=(
 	libglib2.0-dev libpixman-1-dev libslirp-dev zlib1g-dev libfdt-dev
 	seabios ipxe-qemu qemu-system-data
 )
-missing=()
-for p in "${qpkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-		missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q
-	apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+install_missing "${qpkgs[@]}"
 have_min() {	# PACKAGE MIN-VERSION
 	local v
 	v=$(dpkg-query -W -f='${Status} ${Version}' "$1" 2>/dev/null |

@@ -9,6 +9,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
+. "$here/series.sh"
 linux_env
 
 work=$BUILD/linux/work
@@ -21,9 +22,6 @@ patches=("$TOP"/linux/patches/*.patch)
 [ ${#patches[@]} -gt 0 ] || die "no patches in linux/patches"
 [ -d "$work/.git" ] || die "no work tree; run scripts/linux-tree.sh"
 
-fail=0
-ok() { printf 'PASS: %s\n' "$*"; }
-bad() { printf 'FAIL: %s\n' "$*"; fail=$((fail + 1)); }
 
 # checkpatch wants Debian's python3 (spdxcheck.py needs python3-ply and
 # python3-git), not a python3 that some other PATH entry provides.
@@ -41,37 +39,19 @@ done
 
 [ $build = 1 ] || { [ $fail = 0 ]; exit; }
 
-# The series as committed in the repo, applied on pristine in a worktree.
-git -C "$work" worktree remove --force "$check" >/dev/null 2>&1 || true
-rm -rf "$check"
-git -C "$work" worktree prune
-log "applying the series in $check"
-git -C "$work" worktree add -q --detach "$check" pristine
-git -C "$check" am -q --whitespace=nowarn "${patches[@]}" ||
-	die "the series does not apply on pristine"
+series_check_tree "$work" "$check" "${patches[@]}"
 
 i=0
 for c in $(git -C "$check" rev-list --reverse pristine..HEAD); do
 	i=$((i + 1))
 	subj=$(git -C "$check" log -1 --format=%s "$c")
 	git -C "$check" checkout -q "$c"
-	if "$here/linux-build.sh" "$check" "$check/.modules" \
-		>"$check/.build-$i.log" 2>&1; then
-		ok "prefix $i builds (kvm modules): $subj"
-	else
-		tail -20 "$check/.build-$i.log" | sed 's/^/    /'
-		bad "prefix $i builds (kvm modules): $subj"
-		continue
-	fi
-	if git -C "$check" diff --quiet "$c~1" "$c" -- tools/testing/selftests/kvm; then
-		continue
-	fi
-	if "$here/linux-selftests.sh" "$check" >"$check/.selftests-$i.log" 2>&1; then
-		ok "prefix $i builds (kvm selftests): $subj"
-	else
-		tail -20 "$check/.selftests-$i.log" | sed 's/^/    /'
-		bad "prefix $i builds (kvm selftests): $subj"
-	fi
+	series_step "$check/.build-$i.log" "prefix $i builds (kvm modules): $subj" \
+		"$here/linux-build.sh" "$check" "$check/.modules" || continue
+	git -C "$check" diff --quiet "$c~1" "$c" -- tools/testing/selftests/kvm ||
+		series_step "$check/.selftests-$i.log" \
+			"prefix $i builds (kvm selftests): $subj" \
+			"$here/linux-selftests.sh" "$check" || true
 done
 
 [ $fail = 0 ]

@@ -11,6 +11,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
+. "$here/series.sh"
 qemu_env
 
 work=$BUILD/qemu/work
@@ -26,9 +27,6 @@ if [ ${#patches[@]} = 0 ]; then
 fi
 [ -d "$work/.git" ] || die "no work tree; run scripts/qemu-tree.sh"
 
-fail=0
-ok() { printf 'PASS: %s\n' "$*"; }
-bad() { printf 'FAIL: %s\n' "$*"; fail=$((fail + 1)); }
 
 # checkpatch warns about every patch that imports headers from Linux,
 # including the ones scripts/update-linux-headers.sh makes, and about any
@@ -63,14 +61,7 @@ done
 
 [ $build = 1 ] || { [ $fail = 0 ]; exit; }
 
-# The series as committed in the repo, applied on pristine in a worktree.
-git -C "$work" worktree remove --force "$check" >/dev/null 2>&1 || true
-rm -rf "$check"
-git -C "$work" worktree prune
-log "applying the series in $check"
-git -C "$work" worktree add -q --detach "$check" pristine
-git -C "$check" am -q --whitespace=nowarn "${patches[@]}" ||
-	die "the series does not apply on pristine"
+series_check_tree "$work" "$check" "${patches[@]}"
 
 i=0
 for c in $(git -C "$check" rev-list --reverse pristine..HEAD); do
@@ -78,25 +69,17 @@ for c in $(git -C "$check" rev-list --reverse pristine..HEAD); do
 	subj=$(git -C "$check" log -1 --format=%s "$c")
 	qemu_edk2_restore "$check"	# the build's edit, before git rewrites
 	git -C "$check" checkout -q "$c"
-	if "$here/qemu-build.sh" "$check" >"$check/.build-$i.log" 2>&1; then
-		ok "prefix $i builds (qemu-system-x86_64): $subj"
-	else
-		tail -20 "$check/.build-$i.log" | sed 's/^/    /'
-		bad "prefix $i builds (qemu-system-x86_64): $subj"
-		continue
-	fi
+	series_step "$check/.build-$i.log" \
+		"prefix $i builds (qemu-system-x86_64): $subj" \
+		"$here/qemu-build.sh" "$check" || continue
 	if git -C "$check" diff --quiet "$c~1" "$c" -- tests/qtest; then
 		continue
 	fi
 	qtests=$(ninja -C "$check/build" -t targets all |
 		 sed -n 's|^\(tests/qtest/[A-Za-z0-9_-]*\): .*|\1|p')
 	# shellcheck disable=SC2086 # one target per word
-	if "$here/qemu-build.sh" "$check" $qtests >"$check/.qtests-$i.log" 2>&1; then
-		ok "prefix $i builds (qtests): $subj"
-	else
-		tail -20 "$check/.qtests-$i.log" | sed 's/^/    /'
-		bad "prefix $i builds (qtests): $subj"
-	fi
+	series_step "$check/.qtests-$i.log" "prefix $i builds (qtests): $subj" \
+		"$here/qemu-build.sh" "$check" $qtests || true
 done
 
 [ $fail = 0 ]
