@@ -22,20 +22,7 @@ patches=("$TOP"/linux/patches/*.patch)
 [ ${#patches[@]} -gt 0 ] || die "no patches in linux/patches"
 [ -d "$work/.git" ] || die "no work tree; run scripts/linux-tree.sh"
 
-
-# checkpatch wants Debian's python3 (spdxcheck.py needs python3-ply and
-# python3-git), not a python3 that some other PATH entry provides.
-for p in "${patches[@]}"; do
-	n=$(basename "$p")
-	if out=$(cd "$work" && PATH=/usr/bin:$PATH \
-		 scripts/checkpatch.pl --strict --quiet "$p" 2>&1) &&
-	   [ -z "$out" ]; then
-		ok "checkpatch --strict $n"
-	else
-		printf '%s\n' "$out" | sed 's/^/    /'
-		bad "checkpatch --strict $n"
-	fi
-done
+series_checkpatch "$work" "${patches[@]}"
 
 [ $build = 1 ] || { [ $fail = 0 ]; exit; }
 

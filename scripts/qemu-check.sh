@@ -27,37 +27,21 @@ if [ ${#patches[@]} = 0 ]; then
 fi
 [ -d "$work/.git" ] || die "no work tree; run scripts/qemu-tree.sh"
 
-
 # checkpatch warns about every patch that imports headers from Linux,
 # including the ones scripts/update-linux-headers.sh makes, and about any
 # new file there even though MAINTAINERS covers linux-headers/ as a whole.
 # Those two warnings, and only they, are accepted for a patch that touches
 # nothing but linux-headers/.
-headers_only() {
-	! grep '^+++ b/' "$1" | grep -qv '^+++ b/linux-headers/'
-}
-import_warning='imported from Linux, are you using scripts/update-linux-headers.sh|does MAINTAINERS need updating'
+series_checkpatch_accepted() {
+	local import='imported from Linux, are you using scripts/update-linux-headers.sh|does MAINTAINERS need updating'
 
-for p in "${patches[@]}"; do
-	n=$(basename "$p")
-	out=$(cd "$work" && scripts/checkpatch.pl --strict --quiet \
-		--color=never "$p" 2>&1) || true
-	rest=$out
-	if headers_only "$p"; then
-		rest=$(printf '%s\n' "$out" | grep -E '^(ERROR|WARNING)' |
-		       grep -Ev "$import_warning" || true)
-	fi
-	if [ -z "$rest" ]; then
-		if [ -n "$out" ]; then
-			ok "checkpatch --strict $n (only the warnings every Linux header import gets)"
-		else
-			ok "checkpatch --strict $n"
-		fi
-	else
-		printf '%s\n' "$out" | sed 's/^/    /'
-		bad "checkpatch --strict $n"
-	fi
-done
+	grep '^+++ b/' "$1" | grep -qv '^+++ b/linux-headers/' && return 1
+	printf '%s\n' "$2" | grep -E '^(ERROR|WARNING)' | grep -Eqv "$import" &&
+		return 1
+	echo "only the warnings every Linux header import gets"
+}
+CHECKPATCH_ARGS=--color=never
+series_checkpatch "$work" "${patches[@]}"
 
 [ $build = 1 ] || { [ $fail = 0 ]; exit; }
 

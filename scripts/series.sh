@@ -130,3 +130,30 @@ series_step() {
 		return 1
 	fi
 }
+
+# series_checkpatch WORK PATCH...: each patch under WORK's own
+# scripts/checkpatch.pl --strict, where warnings fail too.  The caller
+# sets CHECKPATCH_ARGS (more options) and may define
+# series_checkpatch_accepted PATCH OUTPUT, which prints a note and
+# succeeds when OUTPUT holds only what is accepted for PATCH.
+series_checkpatch() {
+	local work=$1 p n out note
+	shift
+
+	# Debian's python3: spdxcheck.py needs python3-ply and python3-git,
+	# which another python3 first on PATH may not see.
+	for p in "$@"; do
+		n=$(basename "$p")
+		out=$(cd "$work" && PATH=/usr/bin:$PATH scripts/checkpatch.pl \
+			--strict --quiet ${CHECKPATCH_ARGS:-} "$p" 2>&1) || true
+		if [ -z "$out" ]; then
+			ok "checkpatch --strict $n"
+		elif declare -F series_checkpatch_accepted >/dev/null &&
+		     note=$(series_checkpatch_accepted "$p" "$out"); then
+			ok "checkpatch --strict $n ($note)"
+		else
+			printf '%s\n' "$out" | sed 's/^/    /'
+			bad "checkpatch --strict $n"
+		fi
+	done
+}
