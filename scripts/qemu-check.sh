@@ -2,7 +2,8 @@
 # Check the QEMU series the way a maintainer would before applying it:
 # every patch is clean under the tree's own scripts/checkpatch.pl --strict
 # (warnings fail too), and every prefix of the series builds
-# (qemu-system-x86_64; the qtests too for patches that touch them).
+# (qemu-system-x86_64; the unit tests or qtests too for patches that
+# touch them).
 # Builds happen in a separate git worktree of the work tree
 # ($BUILD/qemu/check), so the work tree is not touched; the shared ccache
 # makes them cheap.
@@ -56,14 +57,18 @@ for c in $(git -C "$check" rev-list --reverse pristine..HEAD); do
 	series_step "$check/.build-$i.log" \
 		"prefix $i builds (qemu-system-x86_64): $subj" \
 		"$here/qemu-build.sh" "$check" || continue
-	if git -C "$check" diff --quiet "$c~1" "$c" -- tests/qtest; then
-		continue
-	fi
-	qtests=$(ninja -C "$check/build" -t targets all |
-		 sed -n 's|^\(tests/qtest/[A-Za-z0-9_-]*\): .*|\1|p')
-	# shellcheck disable=SC2086 # one target per word
-	series_step "$check/.qtests-$i.log" "prefix $i builds (qtests): $subj" \
-		"$here/qemu-build.sh" "$check" $qtests || true
+	# The test programs of each test directory the patch touches
+	for t in qtest unit; do
+		if git -C "$check" diff --quiet "$c~1" "$c" -- tests/$t; then
+			continue
+		fi
+		tests=$(ninja -C "$check/build" -t targets all |
+			sed -n "s|^\(tests/$t/[A-Za-z0-9_-]*\): .*|\1|p")
+		# shellcheck disable=SC2086 # one target per word
+		series_step "$check/.$t-$i.log" \
+			"prefix $i builds (tests/$t): $subj" \
+			"$here/qemu-build.sh" "$check" $tests || true
+	done
 done
 
 [ $fail = 0 ]
