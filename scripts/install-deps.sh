@@ -2,6 +2,8 @@
 # Install what building and testing the series needs, from Debian's
 # archive (the machine's own apt sources; nothing is added to them).
 set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
 pkgs=(
 	# kernel modules and KVM selftests
 	make gcc-12 libc6-dev flex bison bc libelf-dev libssl-dev dwarves
@@ -10,6 +12,11 @@ pkgs=(
 	python3 python3-ply python3-git
 	# the nested L1 harness
 	qemu-system-x86 qemu-system-common busybox-static
+	# QEMU (scripts/qemu-build.sh): build dependencies from the machine's
+	# apt sources, and the firmware the binary loads (--firmwarepath)
+	build-essential pkg-config ninja-build ccache python3-venv
+	libglib2.0-dev libpixman-1-dev libslirp-dev zlib1g-dev libfdt-dev
+	seabios ipxe-qemu qemu-system-data
 )
 # Install those of the packages given that are not installed yet.
 install_missing() {
@@ -32,19 +39,11 @@ if ! apt-cache show linux-headers-6.12-cloud-amd64 >/dev/null 2>&1; then
 	apt-get update -q
 fi
 
-# QEMU (scripts/qemu-build.sh): build dependencies from the machine's apt
-# sources, the firmware the binary loads (--firmwarepath), and meson and
-# pycotap from bookworm-backports (QEMU 10.0 needs meson >= 1.5, pycotap
-# >= 1.1; bookworm has meson 1.0.1).  Backports come through a private apt
-# configuration under build/deps/apt: only those two packages are taken
-# from it, nothing else is upgraded, and /etc/apt is not touched.
-. "$(dirname "$0")/common.sh"
-qpkgs=(
-	build-essential pkg-config ninja-build flex bison ccache python3-venv
-	libglib2.0-dev libpixman-1-dev libslirp-dev zlib1g-dev libfdt-dev
-	seabios ipxe-qemu qemu-system-data
-)
-install_missing "${qpkgs[@]}"
+# QEMU's meson and pycotap come from bookworm-backports (QEMU 10.0 needs
+# meson >= 1.5, pycotap >= 1.1; bookworm has meson 1.0.1).  Backports come
+# through a private apt configuration under build/deps/apt: only those two
+# packages are taken from it, nothing else is upgraded, and /etc/apt is not
+# touched.
 have_min() {	# PACKAGE MIN-VERSION
 	local v
 	v=$(dpkg-query -W -f='${Status} ${Version}' "$1" 2>/dev/null |

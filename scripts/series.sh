@@ -36,20 +36,21 @@ series_tree_sum() {
 # series_prepare_base TREE (runs before the base commit).
 series_tree() {
 	local tree=$1 pristine=$2 dir=$3 msg=$4 force=${5:-}
-	local stamp=$tree/.git/ioregionfd-applied dirty
+	local stamp=$tree/.git/ioregionfd-applied dirty sum
 	local -a patches
 
 	if [ -d "$tree/.git" ]; then
 		dirty=$(git -C "$tree" status --porcelain --untracked-files=no)
+		sum=$(series_tree_sum "$tree")
 		if [ -z "$dirty" ] &&
-		   [ "$(series_tree_sum "$tree")" = "$(series_cat "$dir" | sha256sum)" ]; then
+		   [ "$sum" = "$(series_cat "$dir" | sha256sum)" ]; then
 			log "$tree already holds the series"
-			series_tree_sum "$tree" > "$stamp"
+			printf '%s\n' "$sum" > "$stamp"
 			return 0
 		fi
 		if [ "$force" != --force ] &&
 		   { [ -n "$dirty" ] ||
-		     [ "$(series_tree_sum "$tree")" != "$(cat "$stamp" 2>/dev/null)" ]; }; then
+		     [ "$sum" != "$(cat "$stamp" 2>/dev/null)" ]; }; then
 			die "$tree has edits or commits that are not in ${dir#"$TOP"/}; export them or pass --force"
 		fi
 		# Build outputs stay: the build rebuilds what the series changes.
