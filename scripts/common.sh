@@ -1,6 +1,7 @@
 # Shared settings of the build scripts.  Sourced, not run.
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
+case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
 
 # Debian bookworm-security's 6.12 kernel the series was last built against.
 LINUX_DEB_VERSION_PIN=6.12.117-1~deb12u1
@@ -10,6 +11,12 @@ LINUX_CC=${LINUX_CC:-x86_64-linux-gnu-gcc-12}
 log() { printf '== %s\n' "$*" >&2; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# A path the nested harness can hand to L1: its kernel command line is split
+# at blanks and virtiofsd's options at commas (harness/l1-run).
+plain_path() {
+	case $1 in *[!A-Za-z0-9_./+:@=-]*) return 1 ;; esac
+}
 
 linux_env() {
 	[ -f "$BUILD/linux/env" ] || die "run scripts/linux-fetch.sh first"
