@@ -12,6 +12,37 @@ log() { printf '== %s\n' "$*" >&2; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# What building and testing the series needs from Debian's archive
+# (scripts/install-deps.sh installs them).
+deps_packages=(
+	# kernel modules and KVM selftests
+	make gcc-12 libc6-dev flex bison bc libelf-dev libssl-dev dwarves
+	rsync xz-utils cpio kmod git
+	# scripts/checkpatch.pl's spdxcheck.py
+	python3 python3-ply python3-git
+	# the nested L1 harness
+	qemu-system-x86 qemu-system-common busybox-static
+	# QEMU (scripts/qemu-build.sh): build dependencies from the machine's
+	# apt sources, and the firmware the binary loads (--firmwarepath)
+	build-essential pkg-config ninja-build ccache python3-venv
+	libglib2.0-dev libpixman-1-dev libslirp-dev zlib1g-dev libfdt-dev
+	seabios ipxe-qemu qemu-system-data
+)
+
+# Those of the packages given that are not installed.
+missing_packages() {
+	local p installed
+
+	installed=" $(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' "$@" 2>/dev/null |
+		awk '$1 == "ii" { printf "%s ", $2 }' || true)"
+	for p in "$@"; do
+		case $installed in *" $p "*) ;; *) echo "$p" ;; esac
+	done
+}
+all_installed() {
+	[ -z "$(missing_packages "$@")" ]
+}
+
 # A path the nested harness can hand to L1: its kernel command line is split
 # at blanks and virtiofsd's options at commas (harness/l1-run).
 plain_path() {
@@ -54,6 +85,10 @@ debian_mirror() {
 	echo "${u:-http://deb.debian.org/debian}"
 }
 
+# apt fetches as the user _apt, which cannot write to a folder of ours (or
+# reach one under /root): it then warns and fetches as root.  Say so first.
+APT_AS_ROOT=(-o APT::Sandbox::User=root)
+
 # A private apt configuration in DIR: its own sources list (the lines on
 # stdin), lists and cache; the machine's dpkg status is read, /etc/apt is
 # never written.  Use it as: apt-get -c DIR/apt.conf ...
@@ -68,6 +103,7 @@ Dir::Etc::SourceParts "$dir/sources.list.d";
 Dir::State "$dir/state";
 Dir::State::status "/var/lib/dpkg/status";
 Dir::Cache "$dir/cache";
+APT::Sandbox::User "root";
 EOC
 }
 
