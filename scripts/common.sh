@@ -43,6 +43,49 @@ all_installed() {
 	[ -z "$(missing_packages "$@")" ]
 }
 
+# How long each step of make demo and tests/run takes the first time (cold
+# caches, 2 cores, a fast link to the archive); again it takes seconds.
+step_about() {
+	case $1 in
+	install-deps) echo "about 3 min on a fresh machine" ;;
+	linux-fetch) echo "about 1 min: 200 MB from Debian's archive" ;;
+	linux-tree) echo "about 30 s" ;;
+	linux-build) echo "about 1-2 min" ;;
+	linux-selftests-build) echo "about 30 s" ;;
+	qemu-fetch) echo "under a minute: 130 MB from Debian's archive" ;;
+	qemu-tree) echo "under a minute" ;;
+	qemu-build) echo "about 5-12 min" ;;
+	*) echo "a few seconds" ;;
+	esac
+}
+
+# run_step LOG WHAT CMD...: one line "== WHAT; log: LOG", CMD's output in
+# LOG only (V=1: on the console too), then the time it took; on failure
+# the last lines of LOG and its path.  Returns CMD's status.
+run_step() {
+	local log=$1 what=$2 t0=$SECONDS rc=0 t
+	local -
+	set -o pipefail
+	shift 2
+
+	mkdir -p "$(dirname "$log")"
+	printf '== %s; log: %s\n' "$what" "$log"
+	if [ "${V:-0}" = 1 ]; then
+		"$@" 2>&1 | tee "$log" || rc=$?
+	else
+		"$@" >"$log" 2>&1 </dev/null || rc=$?
+	fi
+	t=$((SECONDS - t0))
+	t=$([ $t -ge 60 ] && echo "$((t / 60)) min $((t % 60)) s" || echo "$t s")
+	if [ $rc = 0 ]; then
+		printf '   done in %s\n' "$t"
+	else
+		tail -n 30 "$log" | sed 's/^/   | /'
+		printf '   FAILED after %s (exit status %s); the whole log: %s\n' "$t" "$rc" "$log"
+	fi
+	return $rc
+}
+
 # A path the nested harness can hand to L1: its kernel command line is split
 # at blanks and virtiofsd's options at commas (harness/l1-run).
 plain_path() {
