@@ -54,7 +54,7 @@ step_about() {
 	linux-selftests-build) echo "about 30 s" ;;
 	qemu-fetch) echo "under a minute: 130 MB from Debian's archive" ;;
 	qemu-tree) echo "under a minute" ;;
-	qemu-build) echo "about 5-12 min" ;;
+	qemu-build) echo "about 4-12 min" ;;
 	*) echo "a few seconds" ;;
 	esac
 }

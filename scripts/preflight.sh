@@ -8,7 +8,7 @@
 #
 # Usage: scripts/preflight.sh [--deps]
 #   --deps  only what installing the packages needs (scripts/install-deps.sh)
-# Env:   PREFLIGHT_MIN_GIB  free space a cold $BUILD needs (default 12)
+# Env:   PREFLIGHT_MIN_GIB  free space a cold $BUILD needs (default 10)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -71,7 +71,7 @@ check_paths() {
 }
 
 check_build_dir() {
-	local min=${PREFLIGHT_MIN_GIB:-12} used avail need
+	local min=${PREFLIGHT_MIN_GIB:-10} used avail need
 
 	if ! mkdir -p "$BUILD" 2>/dev/null || ! [ -w "$BUILD" ]; then
 		bad "cannot write to $BUILD: make it writable, or set BUILD to a writable folder"
@@ -83,9 +83,9 @@ check_build_dir() {
 	need=$((min * 1048576 - ${used:-0}))
 	[ "$need" -ge 1048576 ] || need=1048576
 	if [ "$avail" -ge "$need" ]; then
-		ok "$(gib "$avail") GiB free for $BUILD (a full build takes about 10 GiB${used:+, $(gib "$used") GiB of it there already})"
+		ok "$(gib "$avail") GiB free for $BUILD (a full build takes about 8 GiB${used:+, $(gib "$used") GiB of it there already})"
 	else
-		bad "only $(gib "$avail") GiB free for $BUILD, $(gib "$need") GiB needed (a full build takes about 10 GiB): free some space, or set BUILD to a folder on a larger file system"
+		bad "only $(gib "$avail") GiB free for $BUILD, $(gib "$need") GiB needed (a full build takes about 8 GiB): free some space, or set BUILD to a folder on a larger file system"
 	fi
 }
 
