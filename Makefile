@@ -2,6 +2,8 @@
 #
 #   make demo       build everything and run the demonstration in L1
 #   make test       the test suite (what CI runs)
+#                   (both check first what they need: make preflight;
+#                   V=1 streams the output of apt and the builds too)
 #
 #   make linux      fetch, apply the series, build the patched modules
 #   make linux-tree the series as a git work tree (build/linux/work)
@@ -10,7 +12,7 @@
 #
 #   make qemu, qemu-tree, qemu-export, qemu-check: the same for QEMU
 
-.PHONY: all demo test linux linux-fetch linux-tree linux-export linux-check \
+.PHONY: all preflight demo test linux linux-fetch linux-tree linux-export linux-check \
 	qemu qemu-fetch qemu-tree qemu-export qemu-check harness clean
 
 all: linux qemu harness
@@ -48,6 +50,9 @@ qemu-check: qemu-tree
 
 harness:
 	$(MAKE) -s -C harness
+
+preflight:
+	scripts/preflight.sh
 
 demo:
 	demo/run

@@ -1,6 +1,7 @@
 # Shared settings of the build scripts.  Sourced, not run.
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
+case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
 
 # Debian bookworm-security's 6.12 kernel the series was last built against.
 LINUX_DEB_VERSION_PIN=6.12.117-1~deb12u1
@@ -10,6 +11,86 @@ LINUX_CC=${LINUX_CC:-x86_64-linux-gnu-gcc-12}
 log() { printf '== %s\n' "$*" >&2; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# What building and testing the series needs from Debian's archive
+# (scripts/install-deps.sh installs them).
+deps_packages=(
+	# kernel modules and KVM selftests
+	make gcc-12 libc6-dev flex bison bc libelf-dev libssl-dev dwarves
+	rsync xz-utils cpio kmod git
+	# scripts/checkpatch.pl's spdxcheck.py
+	python3 python3-ply python3-git
+	# the nested L1 harness
+	qemu-system-x86 qemu-system-common busybox-static
+	# QEMU (scripts/qemu-build.sh): build dependencies from the machine's
+	# apt sources, and the firmware the binary loads (--firmwarepath)
+	build-essential pkg-config ninja-build ccache python3-venv
+	libglib2.0-dev libpixman-1-dev libslirp-dev zlib1g-dev libfdt-dev
+	seabios ipxe-qemu qemu-system-data
+)
+
+# Those of the packages given that are not installed.
+missing_packages() {
+	local p installed
+
+	installed=" $(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' "$@" 2>/dev/null |
+		awk '$1 == "ii" { printf "%s ", $2 }' || true)"
+	for p in "$@"; do
+		case $installed in *" $p "*) ;; *) echo "$p" ;; esac
+	done
+}
+all_installed() {
+	[ -z "$(missing_packages "$@")" ]
+}
+
+# How long each step of make demo and tests/run takes the first time (cold
+# caches, 2 cores, a fast link to the archive); again it takes seconds.
+step_about() {
+	case $1 in
+	install-deps) echo "about 3 min on a fresh machine" ;;
+	linux-fetch) echo "about 1 min: 200 MB from Debian's archive" ;;
+	linux-tree) echo "about 30 s" ;;
+	linux-build) echo "about 1-2 min" ;;
+	linux-selftests-build) echo "about 30 s" ;;
+	qemu-fetch) echo "under a minute: 130 MB from Debian's archive" ;;
+	qemu-tree) echo "under a minute" ;;
+	qemu-build) echo "about 4-12 min" ;;
+	*) echo "a few seconds" ;;
+	esac
+}
+
+# run_step LOG WHAT CMD...: one line "== WHAT; log: LOG", CMD's output in
+# LOG only (V=1: on the console too), then the time it took; on failure
+# the last lines of LOG and its path.  Returns CMD's status.
+run_step() {
+	local log=$1 what=$2 t0=$SECONDS rc=0 t
+	local -
+	set -o pipefail
+	shift 2
+
+	mkdir -p "$(dirname "$log")"
+	printf '== %s; log: %s\n' "$what" "$log"
+	if [ "${V:-0}" = 1 ]; then
+		"$@" 2>&1 | tee "$log" || rc=$?
+	else
+		"$@" >"$log" 2>&1 </dev/null || rc=$?
+	fi
+	t=$((SECONDS - t0))
+	t=$([ $t -ge 60 ] && echo "$((t / 60)) min $((t % 60)) s" || echo "$t s")
+	if [ $rc = 0 ]; then
+		printf '   done in %s\n' "$t"
+	else
+		tail -n 30 "$log" | sed 's/^/   | /'
+		printf '   FAILED after %s (exit status %s); the whole log: %s\n' "$t" "$rc" "$log"
+	fi
+	return $rc
+}
+
+# A path the nested harness can hand to L1: its kernel command line is split
+# at blanks and virtiofsd's options at commas (harness/l1-run).
+plain_path() {
+	case $1 in *[!A-Za-z0-9_./+:@=-]*) return 1 ;; esac
+}
 
 linux_env() {
 	[ -f "$BUILD/linux/env" ] || die "run scripts/linux-fetch.sh first"
@@ -47,6 +128,10 @@ debian_mirror() {
 	echo "${u:-http://deb.debian.org/debian}"
 }
 
+# apt fetches as the user _apt, which cannot write to a folder of ours (or
+# reach one under /root): it then warns and fetches as root.  Say so first.
+APT_AS_ROOT=(-o APT::Sandbox::User=root)
+
 # A private apt configuration in DIR: its own sources list (the lines on
 # stdin), lists and cache; the machine's dpkg status is read, /etc/apt is
 # never written.  Use it as: apt-get -c DIR/apt.conf ...
@@ -61,6 +146,7 @@ Dir::Etc::SourceParts "$dir/sources.list.d";
 Dir::State "$dir/state";
 Dir::State::status "/var/lib/dpkg/status";
 Dir::Cache "$dir/cache";
+APT::Sandbox::User "root";
 EOC
 }
 

@@ -51,7 +51,7 @@ fi
 log "fetching linux $want: $krel"
 rm -rf "$out/debs" "$out/root" "$out/pristine" "$out"/.fetched-*
 mkdir -p "$out/debs" "$out/root"
-(cd "$out/debs" && apt-get download -q \
+(cd "$out/debs" && apt-get download -q "${APT_AS_ROOT[@]}" \
 	"linux-source-6.12=$want" \
 	"linux-image-$krel-unsigned=$want" \
 	"$hdr=$want" "$common=$want" "$kbuild=$want")

@@ -8,6 +8,12 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 
+# Run make as a top-level make even under a parent one (make linux, make
+# test): the selftests' lib.mk sets OUTPUT only when MAKELEVEL is 0, and
+# without it the full-path targets below fall to make's builtin rules and
+# fail to link ("[<builtin>: .../x86_64/ioregionfd_test] Error 1").
+unset MAKELEVEL MAKEFLAGS MFLAGS
+
 tree=${1:-$BUILD/linux/work}
 [ -f "$tree/Makefile" ] || die "no kernel tree at $tree"
 

@@ -54,7 +54,6 @@ fi
 log "fetching qemu $want (upstream tarball only)"
 rm -rf "$apt/src" "$out/pristine" "$out"/.fetched-*
 mkdir -p "$apt/src"
-chown _apt "$apt/src" 2>/dev/null || true	# apt downloads as _apt
 (cd "$apt/src" && papt source --download-only --tar-only "qemu=$want" >/dev/null)
 tarball=$(ls "$apt"/src/qemu_*.orig.tar.xz)
 

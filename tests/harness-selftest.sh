@@ -1,13 +1,15 @@
 #!/bin/bash
 # Check harness/l1-run itself: exit statuses, timeout, splat detection,
-# quoting, --hold-vm, and that no QEMU/virtiofsd is left behind.
+# quoting, --hold-vm, a checkout under /tmp (shared with L1 explicitly),
+# paths it must refuse, and that no QEMU/virtiofsd is left behind.
 #
 # Usage: tests/harness-selftest.sh [--stress] [-- extra l1-run options]
 #   --stress  also run VM create/destroy loops on --smp 2 without a held VM
 #             (expected to oops L1 under multi-threaded TCG: informational)
 set -euo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/../scripts/common.sh"
 cd "$TOP"
+export BUILD	# also for the l1-run of the checkout under /tmp
 
 STRESS=0
 EXTRA=()
@@ -20,14 +22,15 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-mkdir -p "$TOP/build/results"
-BASE=$(mktemp -d "$TOP/build/results/selftest-$(date +%Y%m%d-%H%M%S).XXXX")
+mkdir -p "$BUILD/results"
+BASE=$(mktemp -d "$BUILD/results/selftest-$(date +%Y%m%d-%H%M%S).XXXX")
+L1RUN=harness/l1-run
 PASS=0
 FAIL=0
 
 # Two shells looping over VM creation and destruction in L1.
 STRESS_CMD='loop() { i=0; while [ $i -lt 150 ]; do
-	build/harness/kvm-cap --vm >/dev/null || exit 1; i=$((i + 1)); done; }
+	"$BUILD/harness/kvm-cap" --vm >/dev/null || exit 1; i=$((i + 1)); done; }
 loop & loop; wait $! && echo "300 VMs created and destroyed"'
 
 # case NAME EXPECTED-STATUS [GREP-IN-OUTPUT] -- L1-RUN-ARGS...
@@ -44,7 +47,7 @@ case_() {
 	res=$BASE/$name
 	t0=$EPOCHREALTIME
 	st=0
-	harness/l1-run -q --results "$res" "${EXTRA[@]}" "$@" \
+	"$L1RUN" -q --results "$res" "${EXTRA[@]}" "$@" \
 		>"$BASE/$name.log" 2>&1 || st=$?
 	t=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
 	left=$(pgrep -af -- "$res" || true)
@@ -67,12 +70,12 @@ case_() {
 }
 
 case_ cap-stock 0 'KVM_CHECK_EXTENSION\(1024\) = 0' -- \
-	--modules stock -- build/harness/kvm-cap 1024 --expect 0
+	--modules stock -- "$BUILD/harness/kvm-cap" 1024 --expect 0
 case_ cap-stock-mismatch 1 'expected 1, got 0' -- \
-	--modules stock -- build/harness/kvm-cap 1024 --expect 1
-if [ -d build/linux/modules/patched ]; then
+	--modules stock -- "$BUILD/harness/kvm-cap" 1024 --expect 1
+if [ -d "$BUILD"/linux/modules/patched ]; then
 	case_ cap-patched 0 'KVM_CHECK_EXTENSION\(1024\) = 1' -- \
-		--modules patched -- build/harness/kvm-cap 1024 --expect 1
+		--modules patched -- "$BUILD/harness/kvm-cap" 1024 --expect 1
 fi
 case_ quoting 7 "^<it's> <a  b> <\\\$HOME> <> <\\*> \$" -- \
 	--modules stock -- sh -c 'printf "<%s> " "$@"; echo; exit 7' sh \
@@ -84,12 +87,38 @@ case_ splat 123 'WARNING: CPU: 0 PID: 1 at selftest' -- \
 	'echo "WARNING: CPU: 0 PID: 1 at selftest" >/dev/kmsg'
 # A second irqbypass.ko posing as kvm-amd.ko: right vermagic, insmod fails.
 mkdir "$BASE/badmods"
-cp build/linux/modules/stock/{irqbypass,kvm}.ko "$BASE/badmods/"
-cp build/linux/modules/stock/irqbypass.ko "$BASE/badmods/kvm-amd.ko"
+cp "$BUILD"/linux/modules/stock/{irqbypass,kvm}.ko "$BASE/badmods/"
+cp "$BUILD"/linux/modules/stock/irqbypass.ko "$BASE/badmods/kvm-amd.ko"
 case_ bad-module 125 'L1 init failed: insmod' -- \
 	--modules "$BASE/badmods" -- true
 case_ smp2-hold-vm 0 '300 VMs created' -- \
 	--modules stock --smp 2 --hold-vm --timeout 300 -- sh -c "$STRESS_CMD"
+
+# A checkout under /tmp, which L1 hides under its own tmpfs unless l1-run
+# shares it: this tree's files as they are, with BUILD still the build
+# folder (shared too).  CMD must run in the /tmp checkout and see BUILD.
+LOC=$(mktemp -d /tmp/l1-run-selftest.XXXXXX)
+trap 'rm -rf "$LOC"' EXIT
+copy_tree() {	# DEST
+	mkdir -p "$1"
+	{ git ls-files -z --cached --others --exclude-standard 2>/dev/null ||
+	  find . -path ./build -prune -o -path ./.git -prune -o -type f -print0; } |
+		tar -c --null -T - | tar -x -C "$1"
+}
+copy_tree "$LOC/tree"
+marker=$RANDOM$RANDOM
+echo "$marker" >"$LOC/tree/location-marker"
+L1RUN=$LOC/tree/harness/l1-run
+case_ location-tmp 0 "^at $LOC/tree $marker\$" -- --modules stock -- sh -c \
+	'echo "at $(pwd -P) $(cat location-marker)"; "$BUILD/harness/kvm-cap" 1024 --expect 0'
+# Refused before L1 boots: a CMD hidden in L1, a checkout with a blank.
+case_ location-hidden-cmd 125 'is hidden in L1' -- \
+	--modules stock -- /tmp/not-shared-with-l1/cmd
+copy_tree "$LOC/with blank"
+L1RUN="$LOC/with blank/harness/l1-run"
+case_ location-blank 125 'has blanks' -- --modules stock -- true
+L1RUN=harness/l1-run
+
 if [ "$STRESS" = 1 ]; then
 	for i in 1 2; do
 		case_ smp2-no-hold-$i info -- \
