@@ -108,6 +108,14 @@ kvm_selftests() {
 	     kvm_binary_stats_test kvm_create_max_vcpus
 }
 
+# The subtests of ioregionfd_test whose point is concurrency (several vCPUs
+# on one read_fd, signals during waits), with counts for a run in an L1
+# with two CPUs.
+concurrency_subtests() {
+	echo "-n 3000 -s 1000 -m 3000 -t hammer -t signal_storm -t rmw" \
+	     "-t string_io -t deassign_blocked -t vcpu_storm"
+}
+
 # ---------------------------------------------------------------------------
 # QEMU
 
