@@ -11,9 +11,11 @@
 #   make linux-check   checkpatch --strict and a build of every prefix
 #
 #   make qemu, qemu-tree, qemu-export, qemu-check: the same for QEMU
+#
+#   make bench-kvm  the kernel benchmark in L1 (scripts/bench-kvm.sh)
 
 .PHONY: all preflight demo test linux linux-fetch linux-tree linux-export linux-check \
-	qemu qemu-fetch qemu-tree qemu-export qemu-check harness clean
+	qemu qemu-fetch qemu-tree qemu-export qemu-check harness bench-kvm clean
 
 all: linux qemu harness
 
@@ -53,6 +55,9 @@ harness:
 
 preflight:
 	scripts/preflight.sh
+
+bench-kvm: linux
+	scripts/bench-kvm.sh
 
 demo:
 	demo/run

@@ -108,6 +108,13 @@ kvm_selftests() {
 	     kvm_binary_stats_test kvm_create_max_vcpus
 }
 
+# What scripts/linux-selftests.sh builds: the tests above, and the
+# benchmark (scripts/bench-kvm.sh), which the suite does not run.
+kvm_selftests_built() {
+	kvm_selftests
+	echo x86_64/ioregionfd_perf_test
+}
+
 # The subtests of ioregionfd_test whose point is concurrency (several vCPUs
 # on one read_fd, signals during waits), with counts for a run in an L1
 # with two CPUs.

@@ -1,7 +1,8 @@
 #!/bin/bash
-# Build the KVM selftests that the test suite runs: ours, and a selection
-# of upstream ones that exercise the paths the series touches (MMIO and
-# PIO exits, string I/O, signals, memslots, VM and vCPU life cycle).
+# Build the KVM selftests that the test suite runs (ours, and a selection
+# of upstream ones that exercise the paths the series touches: MMIO and
+# PIO exits, string I/O, signals, memslots, VM and vCPU life cycle), and
+# the benchmark ioregionfd_perf_test.
 #
 # Usage: scripts/linux-selftests.sh [TREE]    (default: $BUILD/linux/work)
 set -euo pipefail
@@ -20,7 +21,7 @@ tree=${1:-$BUILD/linux/work}
 make -s -C "$tree" ARCH=x86 headers_install >/dev/null
 dir=$tree/tools/testing/selftests/kvm
 targets=()
-for t in $(kvm_selftests); do
+for t in $(kvm_selftests_built); do
 	targets+=("$dir/$t")
 done
 make -s -C "$dir" -j"$(nproc)" "${targets[@]}" >/dev/null
