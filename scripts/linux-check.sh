@@ -18,7 +18,7 @@ build=1
 [ "${1:-}" = --no-build ] && build=0
 
 shopt -s nullglob
-patches=("$TOP"/linux/patches/*.patch)
+mapfile -t patches < <(series_patches "$TOP/linux/patches")
 [ ${#patches[@]} -gt 0 ] || die "no patches in linux/patches"
 [ -d "$work/.git" ] || die "no work tree; run scripts/linux-tree.sh"
 

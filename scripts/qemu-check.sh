@@ -21,7 +21,7 @@ build=1
 [ "${1:-}" = --no-build ] && build=0
 
 shopt -s nullglob
-patches=("$TOP"/qemu/patches/*.patch)
+mapfile -t patches < <(series_patches "$TOP/qemu/patches")
 if [ ${#patches[@]} = 0 ]; then
 	log "no patches in qemu/patches: nothing to check"
 	exit 0

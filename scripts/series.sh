@@ -7,12 +7,25 @@ fail=0
 ok() { printf 'PASS: %s\n' "$*"; }
 bad() { printf 'FAIL: %s\n' "$*"; fail=$((fail + 1)); }
 
-# The patches of DIR, concatenated: nothing for an empty series (and not
-# cat's stdin once nullglob is on).
-series_cat() {
+# The cover letter of a series: in DIR with the patches, but it has no
+# diff, so it is neither applied nor checked nor rewritten by an export.
+SERIES_COVER=0000-cover-letter.patch
+
+# The patches of DIR in order, one path a line, without the cover letter.
+series_patches() {
 	local f
 	for f in "$1"/*.patch; do
-		if [ -f "$f" ]; then cat "$f"; fi
+		if [ -f "$f" ] && [ "${f##*/}" != "$SERIES_COVER" ]; then
+			printf '%s\n' "$f"
+		fi
+	done
+}
+
+# The patches of DIR, concatenated: nothing for an empty series.
+series_cat() {
+	local f
+	for f in $(series_patches "$1"); do
+		cat "$f"
 	done
 }
 
@@ -77,9 +90,7 @@ series_tree() {
 		git -C "$tree" tag pristine
 	fi
 
-	shopt -s nullglob
-	patches=("$dir"/*.patch)
-	shopt -u nullglob
+	mapfile -t patches < <(series_patches "$dir")
 	if [ ${#patches[@]} -gt 0 ]; then
 		git -C "$tree" am -q --whitespace=nowarn \
 			--committer-date-is-author-date "${patches[@]}" ||
@@ -97,7 +108,7 @@ series_export() {
 	[ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ] ||
 		die "$tree has uncommitted edits; commit them first"
 	mkdir -p "$dir"
-	rm -f "$dir"/*.patch
+	series_patches "$dir" | xargs -r rm -f
 	git -C "$tree" format-patch -q --no-signature --zero-commit -o "$dir" \
 		pristine..HEAD
 	ls "$dir"
