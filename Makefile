@@ -13,9 +13,13 @@
 #   make qemu, qemu-tree, qemu-export, qemu-check: the same for QEMU
 #
 #   make bench-kvm  the kernel benchmark in L1 (scripts/bench-kvm.sh)
+#   make debug-test the selftests on a debug L1 kernel: lockdep, KASAN,
+#                   kmemleak, ... (scripts/debug-kernel.sh; the first
+#                   build takes about an hour, not part of make test)
 
 .PHONY: all preflight demo test linux linux-fetch linux-tree linux-export linux-check \
-	qemu qemu-fetch qemu-tree qemu-export qemu-check harness bench-kvm clean
+	qemu qemu-fetch qemu-tree qemu-export qemu-check harness bench-kvm debug-test \
+	clean
 
 all: linux qemu harness
 
@@ -58,6 +62,9 @@ preflight:
 
 bench-kvm: linux
 	scripts/bench-kvm.sh
+
+debug-test: linux-fetch
+	scripts/debug-kernel.sh
 
 demo:
 	demo/run

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Check harness/l1-run itself: exit statuses, timeout, splat detection,
-# quoting, --hold-vm, a checkout under /tmp (shared with L1 explicitly),
-# paths it must refuse, and that no QEMU/virtiofsd is left behind.
+# quoting, --kernel, --hold-vm, a checkout under /tmp (shared with L1
+# explicitly), paths it must refuse, and that no QEMU/virtiofsd is left
+# behind.
 #
 # Usage: tests/harness-selftest.sh [--stress] [-- extra l1-run options]
 #   --stress  also run VM create/destroy loops on --smp 2 without a held VM
@@ -91,6 +92,15 @@ cp "$BUILD"/linux/modules/stock/{irqbypass,kvm}.ko "$BASE/badmods/"
 cp "$BUILD"/linux/modules/stock/irqbypass.ko "$BASE/badmods/kvm-amd.ko"
 case_ bad-module 125 'L1 init failed: insmod' -- \
 	--modules "$BASE/badmods" -- true
+# --kernel: the stock kernel named explicitly; a file that is no bzImage.
+linux_env
+case_ kernel-explicit 0 "^${KREL//+/\\+}\$" -- --modules stock \
+	--kernel "$BUILD/linux/root/boot/vmlinuz-$KREL" -- uname -r
+case_ kernel-not-bzimage 125 'is not a bzImage' -- --modules stock \
+	--kernel "$TOP/README.md" -- true
+# A debug kernel's kmemleak report counts as a splat.
+case_ splat-kmemleak 123 'unreferenced object 0x' -- --modules stock -- sh -c \
+	'echo "unreferenced object 0xffff888100000000 (size 64):" >/dev/kmsg'
 case_ smp2-hold-vm 0 '300 VMs created' -- \
 	--modules stock --smp 2 --hold-vm --timeout 300 -- sh -c "$STRESS_CMD"
 
