@@ -116,11 +116,15 @@ kvm_selftests_built() {
 }
 
 # The subtests of ioregionfd_test whose point is concurrency (several vCPUs
-# on one read_fd, signals during waits), with counts for a run in an L1
-# with two CPUs.
+# on one read_fd, signals during waits, waits for room, VM destruction
+# with accesses pending), with sizes for a run in an L1 with two CPUs:
+# environment assignments first, then kselftest_harness options
+# (tests/l1-kvm-selftests -x).
 concurrency_subtests() {
-	echo "-n 3000 -s 1000 -m 3000 -t hammer -t signal_storm -t rmw" \
-	     "-t string_io -t deassign_blocked -t vcpu_storm"
+	echo "IOREGIONFD_HAMMER_ITERS=3000 IOREGIONFD_STORM_ITERS=1000" \
+	     "IOREGIONFD_VSTORM_ITERS=3000" \
+	     "-t hammer -t signal_storm -t rmw -t string_io -t full_wire" \
+	     "-t deassign_blocked -t vcpu_storm -t vm_destroy"
 }
 
 # ---------------------------------------------------------------------------
