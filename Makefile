@@ -13,12 +13,14 @@
 #   make qemu, qemu-tree, qemu-export, qemu-check: the same for QEMU
 #
 #   make bench-kvm  the kernel benchmark in L1 (scripts/bench-kvm.sh)
+#   make bench-qemu the QEMU benchmark in L1: an L2 guest with ioregionfd
+#                   off, on, and on the stock kvm.ko (scripts/bench-qemu.sh)
 #   make debug-test the selftests on a debug L1 kernel: lockdep, KASAN,
 #                   kmemleak, ... (scripts/debug-kernel.sh; the first
 #                   build takes about an hour, not part of make test)
 
 .PHONY: all preflight demo test linux linux-fetch linux-tree linux-export linux-check \
-	qemu qemu-fetch qemu-tree qemu-export qemu-check harness bench-kvm debug-test \
+	qemu qemu-fetch qemu-tree qemu-export qemu-check harness bench-kvm bench-qemu debug-test \
 	clean
 
 all: linux qemu harness
@@ -62,6 +64,9 @@ preflight:
 
 bench-kvm: linux
 	scripts/bench-kvm.sh
+
+bench-qemu: linux qemu
+	scripts/bench-qemu.sh
 
 debug-test: linux-fetch
 	scripts/debug-kernel.sh

@@ -35,7 +35,7 @@ MODSRC=$BUILD/linux/root/lib/modules/$KREL
 file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' ||
 	ldd "$BUSYBOX" 2>&1 | grep -q 'not a dynamic' ||
 	die "$BUSYBOX is not statically linked (busybox-static is needed)"
-for t in cpio gzip xz objcopy; do
+for t in cpio gzip xz objcopy ${CC:-gcc}; do
 	command -v $t >/dev/null || die "$t is needed"
 done
 
@@ -92,6 +92,11 @@ for a in $("$BUSYBOX" --list); do
 	[ "$a" = busybox ] || ln -s busybox "$R/bin/$a"
 done
 install -m 755 "$E2E/guest-init" "$R/init"
+# The benchmark's guest programs, static
+for b in mmio-bench blk-bench; do
+	${CC:-gcc} -static -O2 -Wall -o "$R/bin/$b" "$E2E/bench/$b.c" ||
+		die "cannot build $E2E/bench/$b.c (gcc and libc6-dev are needed)"
+done
 : >"$R/etc/modules"
 for m in "${ORDER[@]}"; do
 	ko=${KO[$m]}

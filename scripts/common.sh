@@ -22,6 +22,8 @@ deps_packages=(
 	python3 python3-ply python3-git
 	# the nested L1 harness
 	qemu-system-x86 qemu-system-common busybox-static
+	# tap devices in L1 (ip tuntap) for the vhost end-to-end test
+	iproute2
 	# QEMU (scripts/qemu-build.sh): build dependencies from the machine's
 	# apt sources, and the firmware the binary loads (--firmwarepath)
 	build-essential pkg-config ninja-build ccache python3-venv
@@ -213,4 +215,21 @@ qemu_edk2_restore() {
 		touch -d "@$m" "$f"
 		git -C "$t" update-index -q --refresh || true
 	fi
+}
+
+# The L1 kernel's modules for tap devices and vhost-net, uncompressed (for
+# busybox insmod in L1), in $BUILD/e2e/l1-modules; prints that folder.
+l1_net_modules() {
+	local dir=$BUILD/e2e/l1-modules m f
+
+	if [ ! -f "$dir/vhost_net.ko" ]; then
+		mkdir -p "$dir" || return 1
+		for m in tun tap vhost_iotlb vhost vhost_net; do
+			f=$(find "$BUILD"/linux/root/lib/modules/*/kernel/drivers \
+				-name "$m.ko.xz" | head -1)
+			[ -n "$f" ] && xz -dc "$f" >"$dir/$m.ko.tmp" &&
+				mv "$dir/$m.ko.tmp" "$dir/$m.ko" || return 1
+		done
+	fi
+	echo "$dir"
 }
