@@ -29,6 +29,7 @@ case "$n$poll" in *[!0-9]*|'') die "-n and -p take numbers" ;; esac
 test=$BUILD/linux/work/tools/testing/selftests/kvm/x86_64/ioregionfd_perf_test
 [ -x "$test" ] || die "no $test; run make linux first"
 make -s -C harness
+bench_need_idle_host
 
 out=$BUILD/bench
 mkdir -p "$out"

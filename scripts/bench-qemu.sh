@@ -38,6 +38,7 @@ qemu=$BUILD/qemu/work/build/qemu-system-x86_64
 e2e/build-initramfs.sh >/dev/null
 l1_net_modules >/dev/null || die "no tun/tap modules of the L1 kernel"
 make -s -C harness
+bench_need_idle_host
 
 out=$BUILD/bench
 mkdir -p "$out"

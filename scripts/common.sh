@@ -233,3 +233,17 @@ l1_net_modules() {
 	fi
 	echo "$dir"
 }
+
+# Benchmarks: cross-thread hand-offs in L1 get many times slower when the
+# host is busy (harness/README.md, Flakiness).  Refuse to measure next to
+# another L1 or a compiler, unless BENCH_BUSY_OK=1.
+bench_need_idle_host() {
+	local busy
+
+	[ "${BENCH_BUSY_OK:-0}" = 1 ] && return 0
+	busy=$(ps -eo args= | grep -E '^[^ ]*(qemu-system-x86_64 .*l1-init|cc1 |cc1plus |rustc )' |
+		grep -v grep | head -3 | cut -c1-100)
+	[ -z "$busy" ] ||
+		die "the host is busy (another L1 or a build runs; BENCH_BUSY_OK=1 measures anyway):
+$busy"
+}
