@@ -242,7 +242,7 @@ bench_need_idle_host() {
 
 	[ "${BENCH_BUSY_OK:-0}" = 1 ] && return 0
 	busy=$(ps -eo args= | grep -E '^[^ ]*(qemu-system-x86_64 .*l1-init|cc1 |cc1plus |rustc )' |
-		grep -v grep | head -3 | cut -c1-100)
+		grep -v grep | head -3 | cut -c1-100 || true)
 	[ -z "$busy" ] ||
 		die "the host is busy (another L1 or a build runs; BENCH_BUSY_OK=1 measures anyway):
 $busy"
