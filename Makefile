@@ -17,7 +17,7 @@
 #                   off, on, and on the stock kvm.ko (scripts/bench-qemu.sh)
 #   make debug-test the selftests on a debug L1 kernel: lockdep, KASAN,
 #                   kmemleak, ... (scripts/debug-kernel.sh; the first
-#                   build takes about an hour, not part of make test)
+#                   build takes about 35 min, not part of make test)
 
 .PHONY: all preflight demo test linux linux-fetch linux-tree linux-export linux-check \
 	qemu qemu-fetch qemu-tree qemu-export qemu-check harness bench-kvm bench-qemu debug-test \

@@ -16,8 +16,8 @@
 # src/ (linux-source + the series, where the modules are built), modules/
 # (irqbypass.ko, kvm.ko, kvm-amd.ko), logs/.  Both builds are cached: a
 # second run rebuilds nothing unless the stock config, the config below,
-# the Debian version or the series changed.  Cold: about 40-60 min on 2
-# cores (nice -n 19, ccache in $BUILD/ccache).
+# the Debian version or the series changed.  Cold: about 35 min on 2 cores
+# (nice -n 19, ccache in $BUILD/ccache); the L1 run about 10 min.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
@@ -159,7 +159,7 @@ if [ -f "$bzimage" ] && [ "$(cat "$out/kernel.key" 2>/dev/null)" = "$kernel_key"
 else
 	rm -f "$out/kernel.key" "$out/modules.key"
 	run_step "$logs/kernel.log" \
-		"building the debug kernel $DREL (about 40-60 min cold on 2 cores, minutes with a warm ccache)" \
+		"building the debug kernel $DREL (about 35 min cold on 2 cores, minutes with a warm ccache)" \
 		build_kernel || exit 1
 	echo "$kernel_key" >"$out/kernel.key"
 fi
@@ -169,7 +169,7 @@ if [ -f "$out/modules/kvm.ko" ] && [ "$(cat "$out/modules.key" 2>/dev/null)" = "
 else
 	rm -f "$out/modules.key"
 	run_step "$logs/modules.log" \
-		"building the series' kvm modules for $DREL (about 5-10 min cold)" \
+		"building the series' kvm modules for $DREL (about 1-2 min)" \
 		build_modules || exit 1
 	echo "$modules_key" >"$out/modules.key"
 fi
@@ -186,7 +186,7 @@ fi
 # One L1 boot: two CPUs and a VM held open (harness/README.md,
 # "Flakiness"); kmemleak on.  Under KASAN and lockdep L1 runs several
 # times slower than the stock kernel.
-log "booting L1 with $DREL (kmemleak=on); results follow"
+log "booting L1 with $DREL (kmemleak=on; about 10 min); results follow"
 rc=0
 "$TOP/harness/l1-run" --kernel "$bzimage" --modules "$out/modules" \
 	--smp 2 --hold-vm --mem 3G --timeout 5400 \
