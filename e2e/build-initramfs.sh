@@ -4,9 +4,17 @@
 # (virtio_mmio, virtio_net, virtio_blk and what they depend on), decompressed.
 #
 # usage: e2e/build-initramfs.sh        -> build/e2e/initramfs.cpio.gz
+#        E2E_L2_FLAVOUR=generic e2e/build-initramfs.sh
+#                                      -> build/e2e/initramfs-generic.cpio.gz
 #
-# The L2 kernel is the one L1 runs: build/linux/root/boot/vmlinuz-$KREL
-# (scripts/linux-fetch.sh).  Its config decides which drivers go in: a driver
+# The L2 kernel is by default the one L1 runs: build/linux/root/boot/vmlinuz-$KREL
+# (scripts/linux-fetch.sh), for -M microvm.  With E2E_L2_FLAVOUR=generic it is
+# Debian's generic image of the same version (scripts/l2-generic-fetch.sh,
+# build/l2-generic/root), for q35/pc guests with PCI devices the cloud kernel
+# has no drivers for (e1000, rtl8139); its initramfs also carries those, nvme
+# and virtio-pci.  guest-init loads every module of /etc/modules, in order;
+# one whose hardware is absent just binds nothing.
+# The kernel's config decides which drivers go in: a driver
 # built in (=y) needs nothing, a module (=m) is copied with its dependencies,
 # anything else is an error.
 set -euo pipefail
@@ -16,7 +24,7 @@ E2E=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 BUSYBOX=${BUSYBOX:-/usr/bin/busybox}
 OUT=$BUILD/e2e
-IMG=$OUT/initramfs.cpio.gz
+FLAVOUR=${E2E_L2_FLAVOUR:-cloud}
 
 # Kernel options the guest needs, and the module providing each.
 # (virtio-mmio devices of -M microvm are found through ACPI: the kernel has
@@ -26,11 +34,25 @@ NEEDED="VIRTIO:virtio VIRTIO_MMIO:virtio_mmio VIRTIO_NET:virtio_net
 	SERIAL_8250_CONSOLE: INET: TMPFS:"
 
 linux_env
-CONFIG=$BUILD/linux/root/boot/config-$KREL
-KERNEL=$BUILD/linux/root/boot/vmlinuz-$KREL
-MODSRC=$BUILD/linux/root/lib/modules/$KREL
-[ -f "$KERNEL" ] || die "no $KERNEL (run scripts/linux-fetch.sh)"
-[ -f "$CONFIG" ] || die "no $CONFIG (run scripts/linux-fetch.sh)"
+case $FLAVOUR in
+cloud)
+	ROOT=$BUILD/linux/root FETCH=scripts/linux-fetch.sh
+	IMG=$OUT/initramfs.cpio.gz ;;
+generic)
+	# PCI machines: the NICs and disks tests/qemu-e2e-pci picks from
+	# (virtio-pci is built in on Debian's kernels, then nothing is copied).
+	NEEDED+=" VIRTIO_PCI:virtio_pci E1000:e1000 8139CP:8139cp 8139TOO:8139too
+	NVME_CORE:nvme_core BLK_DEV_NVME:nvme PCI:"
+	KREL=$(l2_generic_krel)
+	ROOT=$BUILD/l2-generic/root FETCH=scripts/l2-generic-fetch.sh
+	IMG=$OUT/initramfs-generic.cpio.gz ;;
+*) die "E2E_L2_FLAVOUR=$FLAVOUR: want cloud or generic" ;;
+esac
+CONFIG=$ROOT/boot/config-$KREL
+KERNEL=$ROOT/boot/vmlinuz-$KREL
+MODSRC=$ROOT/lib/modules/$KREL
+[ -f "$KERNEL" ] || die "no $KERNEL (run $FETCH)"
+[ -f "$CONFIG" ] || die "no $CONFIG (run $FETCH)"
 [ -x "$BUSYBOX" ] || die "no static busybox at $BUSYBOX (apt-get install busybox-static)"
 file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' ||
 	ldd "$BUSYBOX" 2>&1 | grep -q 'not a dynamic' ||

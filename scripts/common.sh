@@ -100,6 +100,13 @@ linux_env() {
 	LINUX_HDR=$BUILD/linux/root/usr/src/linux-headers-$KREL
 }
 
+# The generic flavour of the cloud kernel's release (after linux_env), for
+# L2 guests with PCI NICs the cloud kernel lacks (scripts/l2-generic-fetch.sh
+# extracts it into $BUILD/l2-generic/root).
+l2_generic_krel() {
+	echo "${KREL/-cloud-/-}"
+}
+
 # KVM selftests run by the test suite: ours first, then upstream tests
 # that pass with the stock modules and exercise paths the series touches.
 kvm_selftests() {
