@@ -29,6 +29,10 @@ deps_packages=(
 	build-essential pkg-config ninja-build ccache python3-venv
 	libglib2.0-dev libpixman-1-dev libslirp-dev zlib1g-dev libfdt-dev
 	seabios ipxe-qemu qemu-system-data
+	# tests/libvirt-ioregionfd: bookworm's libvirt 9.0 (a private libvirtd;
+	# not libvirt-daemon-system, which would start the system one),
+	# virsh, virt-xml-validate and its xmllint
+	libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libxml2-utils
 )
 
 # Those of the packages given that are not installed.
