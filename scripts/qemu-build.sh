@@ -8,6 +8,8 @@
 #   TREE    QEMU tree (default: $BUILD/qemu/work)
 #   TARGET  more ninja targets to build, e.g. tests/qtest/qom-test
 #           (or run 'meson test' in TREE/build, which builds what it runs)
+# With QEMU_SANITIZE=1 the build goes to TREE/build-san instead, with
+# AddressSanitizer and UndefinedBehaviorSanitizer (--enable-asan --enable-ubsan).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
@@ -20,6 +22,12 @@ tree=$(cd "$tree" && pwd)
 [ "$tree" != "$BUILD/qemu/pristine" ] ||
 	die "$tree is the pristine source; build a git tree (scripts/qemu-tree.sh)"
 b=$tree/build
+if [ "${QEMU_SANITIZE:-0}" = 1 ]; then
+	b=$tree/build-san
+	# Not a change to the tree: git must not see it
+	ex=$(cd "$tree" && realpath -m "$(git rev-parse --git-path info/exclude)")
+	grep -qx /build-san/ "$ex" 2>/dev/null || echo /build-san/ >>"$ex"
+fi
 
 # One build of a tree at a time: a second one would reconfigure under the
 # first's feet.  The lock is on the tree's directory, so no file is left.
@@ -55,6 +63,7 @@ cfg=(
 	--enable-pixman --enable-vhost-net --enable-vhost-kernel
 	--enable-vhost-user --firmwarepath="$fwpath"
 )
+[ "${QEMU_SANITIZE:-0}" != 1 ] || cfg+=(--enable-asan --enable-ubsan)
 # ninja re-runs meson when a meson.build changes, but not configure when
 # configure does: that is part of the line.
 line=$(printf '%s\n' "${cfg[@]}" "configure $(sha256sum < "$tree/configure")")
@@ -62,7 +71,7 @@ if [ ! -f "$b/build.ninja" ] || [ "$line" != "$(cat "$b/.configure-line" 2>/dev/
 	log "configuring $b"
 	rm -rf "$b"
 	mkdir -p "$b"
-	if ! (cd "$b" && ../configure "${cfg[@]}" >configure.out 2>&1); then
+	if ! (cd "$b" && "$tree/configure" "${cfg[@]}" >configure.out 2>&1); then
 		tail -30 "$b/configure.out" >&2
 		die "configure failed; see $b/configure.out and $b/meson-logs/meson-log.txt"
 	fi
