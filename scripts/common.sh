@@ -25,7 +25,9 @@ deps_packages=(
 	# tap devices in L1 (ip tuntap) for the vhost end-to-end test
 	iproute2
 	# QEMU (scripts/qemu-build.sh): build dependencies from the machine's
-	# apt sources, and the firmware the binary loads (--firmwarepath)
+	# apt sources, and the firmware the binary loads (--firmwarepath):
+	# qboot for microvm, SeaBIOS, linuxboot_dma.bin and kvmvapic.bin for
+	# the q35/pc guests of tests/qemu-e2e-pci, iPXE ROMs for PCI NICs
 	build-essential pkg-config ninja-build ccache python3-venv
 	libglib2.0-dev libpixman-1-dev libslirp-dev zlib1g-dev libfdt-dev
 	seabios ipxe-qemu qemu-system-data
