@@ -20,7 +20,7 @@
 #                   build takes about 35 min, not part of make test)
 
 .PHONY: all preflight demo test linux linux-fetch linux-tree linux-export linux-check \
-	qemu qemu-fetch qemu-tree qemu-export qemu-check harness bench-kvm bench-qemu debug-test \
+	qemu qemu-fetch qemu-tree qemu-export qemu-check harness bench-kvm bench-qemu debug-test qemu-sanitize \
 	clean
 
 all: linux qemu harness
@@ -70,6 +70,9 @@ bench-qemu: linux qemu
 
 debug-test: linux-fetch
 	scripts/debug-kernel.sh
+
+qemu-sanitize: linux qemu
+	scripts/qemu-sanitize.sh
 
 demo:
 	demo/run
