@@ -20,7 +20,7 @@
 #                   build takes about 35 min, not part of make test)
 
 .PHONY: all preflight demo test linux linux-fetch linux-tree linux-export linux-check \
-	qemu qemu-fetch qemu-tree qemu-export qemu-check harness bench-kvm bench-qemu debug-test qemu-sanitize \
+	qemu qemu-fetch qemu-tree qemu-export qemu-check harness bench-kvm bench-qemu debug-test qemu-sanitize soak \
 	clean
 
 all: linux qemu harness
@@ -73,6 +73,9 @@ debug-test: linux-fetch
 
 qemu-sanitize: linux qemu
 	scripts/qemu-sanitize.sh
+
+soak: linux qemu harness
+	scripts/soak.sh
 
 demo:
 	demo/run
