@@ -35,6 +35,8 @@ deps_packages=(
 	# not libvirt-daemon-system, which would start the system one),
 	# virsh, virt-xml-validate and its xmllint
 	libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libxml2-utils
+	# fuzz/run.sh: libFuzzer targets built with clang
+	clang libclang-rt-dev
 )
 
 # Those of the packages given that are not installed.
