@@ -10,6 +10,8 @@
 #           (or run 'meson test' in TREE/build, which builds what it runs)
 # With QEMU_SANITIZE=1 the build goes to TREE/build-san instead, with
 # AddressSanitizer and UndefinedBehaviorSanitizer (--enable-asan --enable-ubsan).
+# With QEMU_FUZZ=1 it goes to TREE/build-fuzz, built with clang for
+# libFuzzer (--enable-fuzzing --enable-asan; target qemu-fuzz-x86_64).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
@@ -22,11 +24,12 @@ tree=$(cd "$tree" && pwd)
 [ "$tree" != "$BUILD/qemu/pristine" ] ||
 	die "$tree is the pristine source; build a git tree (scripts/qemu-tree.sh)"
 b=$tree/build
-if [ "${QEMU_SANITIZE:-0}" = 1 ]; then
+if [ "${QEMU_SANITIZE:-0}" = 1 ] || [ "${QEMU_FUZZ:-0}" = 1 ]; then
 	b=$tree/build-san
+	[ "${QEMU_FUZZ:-0}" != 1 ] || b=$tree/build-fuzz
 	# Not a change to the tree: git must not see it
 	ex=$(cd "$tree" && realpath -m "$(git rev-parse --git-path info/exclude)")
-	grep -qx /build-san/ "$ex" 2>/dev/null || echo /build-san/ >>"$ex"
+	grep -qx "/${b##*/}/" "$ex" 2>/dev/null || echo "/${b##*/}/" >>"$ex"
 fi
 
 # One build of a tree at a time: a second one would reconfigure under the
@@ -64,6 +67,9 @@ cfg=(
 	--enable-vhost-user --firmwarepath="$fwpath"
 )
 [ "${QEMU_SANITIZE:-0}" != 1 ] || cfg+=(--enable-asan --enable-ubsan)
+if [ "${QEMU_FUZZ:-0}" = 1 ]; then
+	cfg=("${cfg[@]/--cc=ccache cc/--cc=ccache clang}" --enable-fuzzing --enable-asan)
+fi
 # ninja re-runs meson when a meson.build changes, but not configure when
 # configure does: that is part of the line.
 line=$(printf '%s\n' "${cfg[@]}" "configure $(sha256sum < "$tree/configure")")
