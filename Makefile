@@ -20,7 +20,7 @@
 #                   build takes about 35 min, not part of make test)
 
 .PHONY: all preflight demo test linux linux-fetch linux-tree linux-export linux-check \
-	qemu qemu-fetch qemu-tree qemu-export qemu-check harness bench-kvm bench-qemu debug-test qemu-sanitize soak \
+	qemu qemu-fetch qemu-tree qemu-export qemu-check harness bench-kvm bench-qemu debug-test qemu-sanitize soak qemu-fuzz \
 	clean
 
 all: linux qemu harness
@@ -76,6 +76,9 @@ qemu-sanitize: linux qemu
 
 soak: linux qemu harness
 	scripts/soak.sh
+
+qemu-fuzz: qemu
+	scripts/qemu-fuzz.sh
 
 demo:
 	demo/run
