@@ -74,7 +74,7 @@ debug-test: linux-fetch
 qemu-sanitize: linux qemu
 	scripts/qemu-sanitize.sh
 
-soak: linux qemu harness
+soak: linux qemu
 	scripts/soak.sh
 
 qemu-fuzz: qemu

@@ -9,8 +9,8 @@
 # (under the qtest accelerator every access is the inline dispatch;
 # what the fuzzer reaches is the devices, the memory core's
 # registration and the server's lifetime).  A crash fails the run; its
-# input is kept in $BUILD/qemu-fuzz/ (keep it in fuzz/crashes/generic-fuzz
-# once fixed: those inputs are replayed first).
+# input is kept in $BUILD/qemu-fuzz/ (keep it in
+# fuzz/crashes/generic-fuzz-NAME once fixed: those are replayed first).
 #
 # Usage: scripts/qemu-fuzz.sh [SECONDS]   (needs clang, libclang-rt-dev)
 # Prints PASS:/FAIL: lines.

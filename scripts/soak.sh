@@ -26,7 +26,7 @@
 # (minutes, rounds, accesses, signals, pending completions) are in the
 # lines.
 #
-# Usage: scripts/soak.sh [RESULTS-DIR]
+# Usage: scripts/soak.sh [RESULTS-DIR]   (QEMU_E2E_BINARY: another QEMU)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
@@ -51,9 +51,8 @@ pass() { echo "PASS: soak $cfg: $*"; npass=$((npass + 1)); }
 fail() { echo "FAIL: soak $cfg: $*"; nfail=$((nfail + 1)); }
 
 "$here/l2-generic-fetch.sh" >"$res/prepare.log" 2>&1 &&
-	E2E_L2_FLAVOUR=generic e2e/build-initramfs.sh >>"$res/prepare.log" 2>&1 &&
-	make -s -C harness >>"$res/prepare.log" 2>&1 ||
-	die "cannot prepare the L2 kernel, its initramfs or the harness (log: $res/prepare.log)"
+	E2E_L2_FLAVOUR=generic e2e/build-initramfs.sh >>"$res/prepare.log" 2>&1 ||
+	die "cannot prepare the L2 kernel or its initramfs (log: $res/prepare.log)"
 
 for cfg in $configs; do
 	case $cfg in
@@ -105,13 +104,18 @@ for cfg in $configs; do
 		fail "KVM_SET_IOREGION failed: $(grep -m2 '^kvm_set_ioregion .* ret -' "$dir/l1/e2e/trace" | tr '\n' ' ')"
 	fi
 
-	# Memory: from the sample after the first minute to the last
-	awk -v g="$growth" '
+	# Memory: from the sample after the first minute (half the soak, if
+	# shorter) to the last
+	awk -v g="$growth" -v warm=$((secs < 120 ? secs / 2 : 60)) '
 		{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[NR, kv[1]] = kv[2] } t[NR] = $1 }
 		END {
 			f = 0
-			for (i = 1; i <= NR; i++) if (t[i] >= 60) { f = i; break }
+			for (i = 1; i <= NR; i++) if (t[i] >= warm) { f = i; break }
 			if (!f || f == NR) { print "FAIL too few samples (" NR ")"; exit }
+			for (i = f; i <= NR; i += NR - f)
+				if (v[i, "qemu_rss_kib"] !~ /^[0-9]+$/ || v[i, "sunreclaim_kib"] !~ /^[0-9]+$/) {
+					print "FAIL unreadable sample at " t[i] " s"; exit
+				}
 			r = v[NR, "qemu_rss_kib"] - v[f, "qemu_rss_kib"]
 			s = v[NR, "sunreclaim_kib"] - v[f, "sunreclaim_kib"]
 			printf "%s QEMU RSS %d -> %d KiB (%+d), L1 unreclaimable slab %d -> %d KiB (%+d), %d samples from %d s to %d s\n",
