@@ -6,6 +6,11 @@
 # usage: e2e/build-initramfs.sh        -> build/e2e/initramfs.cpio.gz
 #        E2E_L2_FLAVOUR=generic e2e/build-initramfs.sh
 #                                      -> build/e2e/initramfs-generic.cpio.gz
+#        E2E_BENCH_TOOLS=1 e2e/build-initramfs.sh
+#                                      -> build/e2e/initramfs[-generic]-bench.cpio.gz
+#
+# E2E_BENCH_TOOLS=1 adds the guest tools of scripts/bench.sh: fio (static,
+# scripts/bench-tools.sh) and Debian's iperf3 with its shared libraries.
 #
 # The L2 kernel is by default the one L1 runs: build/linux/root/boot/vmlinuz-$KREL
 # (scripts/linux-fetch.sh), for -M microvm.  With E2E_L2_FLAVOUR=generic it is
@@ -47,6 +52,15 @@ generic)
 	ROOT=$BUILD/l2-generic/root FETCH=scripts/l2-generic-fetch.sh
 	IMG=$OUT/initramfs-generic.cpio.gz ;;
 *) die "E2E_L2_FLAVOUR=$FLAVOUR: want cloud or generic" ;;
+esac
+TOOLS=${E2E_BENCH_TOOLS:-0}
+case $TOOLS in
+0) ;;
+1)	IMG=${IMG%.cpio.gz}-bench.cpio.gz
+	FIO=$BUILD/bench-tools/bin/fio
+	[ -x "$FIO" ] || die "no $FIO (run scripts/bench-tools.sh)"
+	IPERF3=$(command -v iperf3) || die "no iperf3 (apt-get install iperf3)" ;;
+*) die "E2E_BENCH_TOOLS=$TOOLS: want 0 or 1" ;;
 esac
 CONFIG=$ROOT/boot/config-$KREL
 KERNEL=$ROOT/boot/vmlinuz-$KREL
@@ -119,6 +133,19 @@ for b in mmio-bench blk-bench; do
 	${CC:-gcc} -static -O2 -Wall -o "$R/bin/$b" "$E2E/bench/$b.c" ||
 		die "cannot build $E2E/bench/$b.c (gcc and libc6-dev are needed)"
 done
+if [ "$TOOLS" = 1 ]; then
+	# fio is static; iperf3 comes with its libraries and the loader, at
+	# the paths ldd names.
+	install -m 755 "$FIO" "$R/bin/fio"
+	install -m 755 "$IPERF3" "$R/bin/iperf3"
+	for lib in $(ldd "$IPERF3" | grep -o '/[^ ]*'); do
+		mkdir -p "$R${lib%/*}"
+		cp -L "$lib" "$R$lib"
+	done
+	strip -s "$R/bin/fio" "$R/bin/iperf3"
+	chroot "$R" /bin/iperf3 --version >/dev/null 2>&1 ||
+		die "iperf3 does not run in the initramfs' root"
+fi
 : >"$R/etc/modules"
 for m in "${ORDER[@]}"; do
 	ko=${KO[$m]}

@@ -39,6 +39,11 @@ deps_packages=(
 	clang libclang-rt-dev
 )
 
+# What scripts/bench.sh needs beyond deps_packages: iperf3 (the server in
+# L1 and the guest's client), libaio-dev (libaio.a for the static fio of
+# scripts/bench-tools.sh), dpkg-dev (apt-get source), matplotlib (plots).
+bench_packages=(iperf3 libaio-dev dpkg-dev python3-matplotlib)
+
 # Those of the packages given that are not installed.
 missing_packages() {
 	local p installed

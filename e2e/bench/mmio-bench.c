@@ -5,14 +5,18 @@
  * window) and read its MagicValue register in a loop.
  *
  * usage: mmio-bench DEVICE-ID SECONDS
+ *        mmio-bench -a ADDRESS SECONDS
  *   Finds the first virtio-mmio window of -M microvm (0xfeb00000, 24 slots
- *   of 0x200 bytes) whose DeviceID is DEVICE-ID, reads its register 0 for
- *   about SECONDS seconds and prints "reads=N seconds=S rate=R".
+ *   of 0x200 bytes) whose DeviceID is DEVICE-ID and reads its register 0
+ *   (MagicValue), or reads the 32-bit register at physical ADDRESS (a PCI
+ *   BAR's register, which must read the same value every time), for about
+ *   SECONDS seconds, and prints "reads=N seconds=S rate=R".
  */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,54 +34,79 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static volatile uint32_t *map_phys(int fd, unsigned long addr, size_t len)
+{
+	unsigned long page = sysconf(_SC_PAGESIZE);
+	unsigned long base = addr & ~(page - 1);
+	uint8_t *map;
+
+	map = mmap(NULL, len + (addr - base), PROT_READ, MAP_SHARED, fd, base);
+	if (map == MAP_FAILED) {
+		perror("mmap /dev/mem");
+		return NULL;
+	}
+	return (volatile uint32_t *)(map + (addr - base));
+}
+
+static volatile uint32_t *find_virtio_mmio(int fd, unsigned long id)
+{
+	volatile uint32_t *map = map_phys(fd, BASE, SLOTS * SLOT);
+	int s;
+
+	if (!map)
+		return NULL;
+	for (s = 0; s < SLOTS; s++) {
+		volatile uint32_t *w = map + s * SLOT / 4;
+
+		if (w[0] == MAGIC && w[2] == id)
+			return w;
+	}
+	fprintf(stderr, "no virtio-mmio window with device id %lu\n", id);
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
-	volatile uint32_t *win = NULL;
-	unsigned long id, n = 0, i;
+	volatile uint32_t *win;
+	unsigned long n = 0, i;
 	double secs, start, t;
-	uint8_t *map;
-	int fd, s;
+	uint32_t want;
+	int fd, phys;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: mmio-bench DEVICE-ID SECONDS\n");
+	phys = argc == 4 && !strcmp(argv[1], "-a");
+	if (argc != 3 && !phys) {
+		fprintf(stderr, "usage: mmio-bench DEVICE-ID SECONDS\n"
+			"       mmio-bench -a ADDRESS SECONDS\n");
 		return 2;
 	}
-	id = strtoul(argv[1], NULL, 0);
-	secs = atof(argv[2]);
+	secs = atof(argv[argc - 1]);
 	fd = open("/dev/mem", O_RDONLY | O_SYNC);
 	if (fd < 0) {
 		perror("/dev/mem");
 		return 1;
 	}
-	map = mmap(NULL, SLOTS * SLOT, PROT_READ, MAP_SHARED, fd, BASE);
-	if (map == MAP_FAILED) {
-		perror("mmap /dev/mem");
+	if (phys)
+		win = map_phys(fd, strtoul(argv[2], NULL, 0), 4);
+	else
+		win = find_virtio_mmio(fd, strtoul(argv[1], NULL, 0));
+	if (!win)
 		return 1;
-	}
-	for (s = 0; s < SLOTS; s++) {
-		volatile uint32_t *w = (volatile uint32_t *)(map + s * SLOT);
-
-		if (w[0] == MAGIC && w[2] == id) {
-			win = w;
-			break;
-		}
-	}
-	if (!win) {
-		fprintf(stderr, "no virtio-mmio window with device id %lu\n", id);
-		return 1;
-	}
+	want = win[0];
 	start = now();
 	do {
 		for (i = 0; i < 1000; i++) {
-			if (win[0] != MAGIC) {
-				fprintf(stderr, "read 0x%x, not the magic value\n",
-					win[0]);
+			uint32_t v = win[0];
+
+			if (v != want) {
+				fprintf(stderr, "read 0x%x, then 0x%x\n",
+					want, v);
 				return 1;
 			}
 		}
 		n += i;
 		t = now() - start;
 	} while (t < secs);
-	printf("reads=%lu seconds=%.3f rate=%.0f\n", n, t, n / t);
+	printf("reads=%lu seconds=%.3f rate=%.0f value=0x%x\n", n, t, n / t,
+	       want);
 	return 0;
 }
