@@ -12,15 +12,17 @@
 #
 #   make qemu, qemu-tree, qemu-export, qemu-check: the same for QEMU
 #
-#   make bench-kvm  the kernel benchmark in L1 (scripts/bench-kvm.sh)
-#   make bench-qemu the QEMU benchmark in L1: an L2 guest with ioregionfd
-#                   off, on, and on the stock kvm.ko (scripts/bench-qemu.sh)
+#   make bench      the evaluation (scripts/bench.sh; docs/performance.md):
+#                   the kernel's benchmark, then L2 guests with five device
+#                   configurations with ioregionfd off, on, and on the
+#                   stock kvm.ko; tables, plots and raw figures (~1 h)
+#   make bench-kvm  the kernel's benchmark alone (scripts/bench.sh -c none)
 #   make debug-test the selftests on a debug L1 kernel: lockdep, KASAN,
 #                   kmemleak, ... (scripts/debug-kernel.sh; the first
 #                   build takes about 35 min, not part of make test)
 
 .PHONY: all preflight demo test linux linux-fetch linux-tree linux-export linux-check \
-	qemu qemu-fetch qemu-tree qemu-export qemu-check harness bench-kvm bench-qemu debug-test qemu-sanitize soak qemu-fuzz \
+	qemu qemu-fetch qemu-tree qemu-export qemu-check harness bench bench-kvm debug-test qemu-sanitize soak qemu-fuzz \
 	clean
 
 all: linux qemu harness
@@ -62,11 +64,11 @@ harness:
 preflight:
 	scripts/preflight.sh
 
-bench-kvm: linux
-	scripts/bench-kvm.sh
+bench: linux qemu
+	scripts/bench.sh
 
-bench-qemu: linux qemu
-	scripts/bench-qemu.sh
+bench-kvm: linux qemu
+	scripts/bench.sh -c none --no-stock
 
 debug-test: linux-fetch
 	scripts/debug-kernel.sh

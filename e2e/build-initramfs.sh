@@ -128,11 +128,9 @@ for a in $("$BUSYBOX" --list); do
 	[ "$a" = busybox ] || ln -s busybox "$R/bin/$a"
 done
 install -m 755 "$E2E/guest-init" "$R/init"
-# The benchmark's guest programs, static
-for b in mmio-bench blk-bench; do
-	${CC:-gcc} -static -O2 -Wall -o "$R/bin/$b" "$E2E/bench/$b.c" ||
-		die "cannot build $E2E/bench/$b.c (gcc and libc6-dev are needed)"
-done
+# The benchmark's register reads, static
+${CC:-gcc} -static -O2 -Wall -o "$R/bin/mmio-bench" "$E2E/bench/mmio-bench.c" ||
+	die "cannot build $E2E/bench/mmio-bench.c (gcc and libc6-dev are needed)"
 if [ "$TOOLS" = 1 ]; then
 	# fio is static; iperf3 comes with its libraries and the loader, at
 	# the paths ldd names.

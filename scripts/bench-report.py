@@ -208,7 +208,7 @@ def pieces(vals, c):
 
 THREADS = ("vcpu", "iothread", "main", "vhost", "other")
 COUNTERS = ("exits", "mmio_exits", "io_exits", "halt_exits",
-            "ioregion_accesses", "ioregion_waits")
+            "ioregion_accesses", "ioregion_waits", "ioregion_exits")
 
 
 def cpu_rows(vals, c, secs):
@@ -223,7 +223,9 @@ def cpu_rows(vals, c, secs):
                 return med(vals.get((kvm, c, mode, k % piece), []))
             if not rate or get("cpu_%s_wall_ms") is None:
                 continue
-            ops = rate * secs
+            # the guest's count where it has one (reads, I/Os), else
+            # rate x seconds (Mbit)
+            ops = get("ops_%s") or rate * secs
             per = {k: (get("cpu_%s_" + k + "_ms") or 0) * 1000 / ops
                    for k in THREADS}
             ex = {k: (get("kvm_%s_" + k) or 0) / ops for k in COUNTERS}
@@ -240,15 +242,16 @@ def cpu_table(w, vals, c, secs, cs):
     w("CPU time of QEMU's threads (µs per %s) and KVM's counters per operation:" %
       "operation")
     w("")
-    w("| piece | mode | vCPU | IOThread | main loop | vhost | other | total | exits | MMIO exits | PIO exits | halts | ioregion accesses | waits |")
-    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    w("| piece | mode | vCPU | IOThread | main loop | vhost | other | total | exits | MMIO exits | PIO exits | halts | ioregion accesses | waits | ioregion exits |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for piece, unit, name, per, ex in rows:
-        w("| %s (per %s) | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        w("| %s (per %s) | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             piece, unit, name, fmt(per["vcpu"]), fmt(per["iothread"]),
             fmt(per["main"]), fmt(per["vhost"]), fmt(per["other"]),
             fmt(sum(per.values())), fmt(ex["exits"]), fmt(ex["mmio_exits"]),
             fmt(ex["io_exits"]), fmt(ex["halt_exits"]),
-            fmt(ex["ioregion_accesses"]), fmt(ex["ioregion_waits"])))
+            fmt(ex["ioregion_accesses"]), fmt(ex["ioregion_waits"]),
+            fmt(ex["ioregion_exits"])))
     w("")
 
 
@@ -286,7 +289,8 @@ def goals(w, summary, vals, confs):
                                          "config": c, "metric": m,
                                          "loss_pct": f["ioregionfd"], "met": ok})
                 w("| no UDP loss where off loses none | %s | %s | %s%% lost | %s |" % (
-                    c, m, fmt(f["ioregionfd"]), "yes" if ok else "no"))
+                    c, m, fmt(f["ioregionfd"]),
+                    "-" if f["ioregionfd"] is None else "yes" if ok else "no"))
         for m, f in cs.items():
             if m == "cpu_per_op" or m.endswith("_loss_pct"):
                 continue
@@ -356,28 +360,28 @@ def plots(d, vals, confs, st, secs):
         fig.savefig(os.path.join(pd, "kernel.png"), dpi=110)
         plt.close(fig)
 
-    # 3. CPU per operation, stacked by thread
+    # 3. CPU per operation, stacked by thread: reads and I/Os, and Mbit
     for c in confs:
-        fig, ax = plt.subplots(figsize=(11, 4.5))
-        labels = []
-        data = {k: [] for k in THREADS}
-        for piece, unit, name, per, ex in cpu_rows(vals, c, secs):
-            labels.append("%s\n%s" % (piece.replace("_", " "), name))
-            for k in THREADS:
-                data[k].append(per[k])
-        if not labels:
-            plt.close(fig)
+        rows = list(cpu_rows(vals, c, secs))
+        groups = [(u, [r for r in rows if (r[1] == "Mbit") == (u == "Mbit")])
+                  for u in ("read or I/O", "Mbit")]
+        groups = [g for g in groups if g[1]]
+        if not groups:
             continue
-        bottom = [0.0] * len(labels)
-        for k, v in data.items():
-            ax.bar(range(len(labels)), v, bottom=bottom, label=k)
-            bottom = [a + b for a, b in zip(bottom, v)]
-        ax.set_xticks(range(len(labels)))
-        ax.set_xticklabels(labels, fontsize=6, rotation=90)
-        ax.set_ylabel("QEMU CPU µs per operation")
-        ax.set_yscale("log")
-        ax.set_title("%s: CPU time per operation (read, I/O or Mbit), by thread" % c)
-        ax.legend(fontsize=8)
+        fig, axes = plt.subplots(len(groups), 1, figsize=(11, 4.5 * len(groups)),
+                                 squeeze=False)
+        for ax, (unit, rs) in zip(axes[:, 0], groups):
+            labels = ["%s\n%s" % (r[0].replace("_", " "), r[2]) for r in rs]
+            bottom = [0.0] * len(rs)
+            for k in THREADS:
+                v = [r[3][k] for r in rs]
+                ax.bar(range(len(rs)), v, bottom=bottom, label=k)
+                bottom = [a + b for a, b in zip(bottom, v)]
+            ax.set_xticks(range(len(rs)))
+            ax.set_xticklabels(labels, fontsize=6, rotation=90)
+            ax.set_ylabel("QEMU CPU µs per %s" % unit)
+            ax.set_title("%s: CPU time per %s, by thread" % (c, unit))
+            ax.legend(fontsize=8)
         fig.tight_layout()
         fig.savefig(os.path.join(pd, "cpu-%s.png" % c), dpi=110)
         plt.close(fig)

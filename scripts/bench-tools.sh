@@ -20,10 +20,10 @@ if [ -x "$bin/fio" ]; then
 	exit 0
 fi
 for t in dpkg-source make gcc; do
-	command -v $t >/dev/null || die "$t is needed (scripts/install-deps.sh --bench)"
+	command -v $t >/dev/null || die "$t is needed (scripts/bench.sh installs it)"
 done
 [ -f /usr/lib/x86_64-linux-gnu/libaio.a ] ||
-	die "libaio.a is needed (libaio-dev; scripts/install-deps.sh --bench)"
+	die "libaio.a is needed (libaio-dev; scripts/bench.sh installs it)"
 
 apt=$out/apt
 private_apt "$apt" <<EOS
