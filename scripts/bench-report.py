@@ -95,7 +95,7 @@ def rfmt(r):
 
 def figure_metrics(vals, config):
     ms = sorted({k[3] for k in vals if k[1] == config
-                 and not k[3].startswith(("cpu_", "kvm_"))})
+                 and not k[3].startswith(("cpu_", "kvm_", "ops_"))})
     order = ["reg_", "fio_", "tcp_", "udp_", "ping_"]
 
     def key(m):
@@ -127,7 +127,9 @@ def main():
       "(stock kvm.ko), each within one L1 boot; above 1 is better.")
     if failed:
         w("")
-        w("**Failed pieces** (left out of the tables): " + "; ".join(failed))
+        w("**Failed** (a guest or an L1 boot that ended early: what it "
+          "finished is in the tables, the rest is missing; a failed "
+          "kernel benchmark run is left out): " + "; ".join(failed))
     w("")
 
     # --- the kernel's benchmark

@@ -23,35 +23,39 @@
 # L1, and what scripts/bench-report.py makes of them: report.md (tables:
 # median and spread, ratios against off), summary.json, plots/*.png.
 #
-# usage: scripts/bench.sh [-r RUNS] [-s SECONDS] [-c CONFIGS] [-u RATES]
-#                         [-o DIR] [--host] [--no-stock] [--no-selftest]
+# usage: scripts/bench.sh [-r RUNS] [-i FIRST] [-s SECONDS] [-c CONFIGS]
+#                         [-u RATES] [-o DIR] [--host] [--no-stock]
+#                         [--no-selftest]
 #   -r, -s, -c, -u  as e2e/l1-bench (defaults 3 runs, 3 s, every
 #                   configuration, UDP at 50, 200 and 800 Mbit/s);
 #                   -c none: the kernel's benchmark alone
+#   -i FIRST        number the runs from FIRST and add them to DIR's
+#                   figures (more runs, or runs that failed, later)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 cd "$TOP"
 linux_env
 
-runs=3 secs=3 configs= udp= out= host=0 stock=1 selftest=1
+runs=3 first=1 secs=3 configs= udp= out= host=0 stock=1 selftest=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	-r) runs=${2:?}; shift ;;
 	-s) secs=${2:?}; shift ;;
 	-c) configs=${2:?}; shift ;;
+	-i) first=${2:?}; shift ;;
 	-u) udp=${2:?}; shift ;;
 	-o) out=${2:?}; shift ;;
 	--host) host=1 ;;
 	--no-stock) stock=0 ;;
 	--no-selftest) selftest=0 ;;
-	*) echo "usage: scripts/bench.sh [-r RUNS] [-s SECONDS] [-c CONFIGS] [-u RATES] [-o DIR] [--host] [--no-stock] [--no-selftest]" >&2
+	*) echo "usage: scripts/bench.sh [-r RUNS] [-i FIRST] [-s SECONDS] [-c CONFIGS] [-u RATES] [-o DIR] [--host] [--no-stock] [--no-selftest]" >&2
 	   exit 2 ;;
 	esac
 	shift
 done
-[[ $runs =~ ^[1-9][0-9]*$ && $secs =~ ^[1-9][0-9]*$ ]] ||
-	die "-r and -s take whole numbers"
+[[ $runs =~ ^[1-9][0-9]*$ && $first =~ ^[1-9][0-9]*$ && $secs =~ ^[1-9][0-9]*$ ]] ||
+	die "-r, -i and -s take whole numbers"
 
 # What the benchmark needs beyond the build (scripts/install-deps.sh has
 # the rest): iperf3 in L1, libaio.a for the static fio, matplotlib.
@@ -75,7 +79,8 @@ out=${out:-$BUILD/bench/run-$(date -u +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 csv=$out/results.csv
-bench_args=(-s "$secs" ${configs:+-c "$configs"} ${udp:+-u "$udp"})
+configs=${configs:-microvm,microvm-vhost,q35-virtio,q35-e1000-nvme,pc-rtl8139}
+bench_args=(-s "$secs" ${udp:+-u "$udp"})
 failed=0
 
 # RESULT lines of an l1-bench output -> CSV rows (those of KVM before,
@@ -104,22 +109,26 @@ if [ "$host" = 1 ]; then
 	k=()
 	[ "$kvm" = stock ] || [ "$selftest" = 0 ] || [ ! -x "$perf" ] || k=(-k "$perf")
 	bench_need_idle_host
-	fresh $kvm
+	[ "$first" != 1 ] || fresh $kvm
 	log "this host's kvm.ko is the $kvm one: e2e/l1-bench -r $runs ${bench_args[*]} ${k[*]} (figures: $out/$kvm.out, log: $out/$kvm.log)"
-	e2e/l1-bench -r "$runs" "${bench_args[@]}" -l "$out/logs-$kvm" "${k[@]}" "$qemu" \
+	e2e/l1-bench -r "$runs" -i "$first" -c "$configs" "${bench_args[@]}" -l "$out/logs-$kvm" "${k[@]}" "$qemu" \
 		>"$out/$kvm.out" 2>"$out/$kvm.log" || failed=1
 	collect "$kvm" "$out/$kvm.out"
 else
 	[ -x "$perf" ] || [ "$selftest" = 0 ] || die "no $perf; run make linux first"
 	make -s -C harness
 	bench_need_idle_host
-	fresh patched
-	fresh stock
+	if [ "$first" = 1 ]; then
+		fresh patched
+		fresh stock
+	fi
 	# One L1 boot per piece, so that a fault of the nested setup (see
 	# docs/performance.md, "Reliability of the setup") costs that piece
-	# only, which is tried once more:
+	# only, and a boot that ends early is tried once more (its figures
+	# are kept only from the last try, so each ratio stays within one
+	# boot):
 	#   the kernel's benchmark, all runs, in one boot of its own;
-	#   then each run of the guests: patched kvm.ko, stock kvm.ko.
+	#   then for each run and configuration: patched kvm.ko, stock kvm.ko.
 	l1() {	# NAME KVM L1-BENCH-ARGS...
 		local name=$1 kvm=$2 res try
 		shift 2
@@ -135,26 +144,27 @@ else
 				collect "$kvm" "$res/output"
 				return 0
 			fi
-			# l1-bench's own failures are in its FAILED lines; L1's
-			# end, when it did not get that far, goes in too.
-			if grep -q '^RESULT ' "$res/output" 2>/dev/null; then
+			# l1-bench's own failures are in its FAILED lines, and
+			# l1-bench then exits 1; anything else is L1's end.
+			if grep -q "^l1-run: CMD exit status 1;" "$res.log"; then
 				collect "$kvm" "$res/output"
-				grep -q "^l1-run: CMD exit status 1" "$res.log" ||
-					echo "$kvm FAILED L1 $name: $(grep -m1 'FAILED' "$res.log")" >>"$out/failed.txt"
 				return 1
 			fi
-			warn "L1 $name failed ($(grep -m1 'FAILED' "$res.log" || tail -1 "$res.log"))"
+			warn "L1 $name ended early ($(grep -m1 'FAILED' "$res.log" || tail -1 "$res.log"))"
 		done
-		echo "$kvm FAILED L1 $name twice; see $res.log" >>"$out/failed.txt"
+		collect "$kvm" "$res/output"
+		echo "$kvm FAILED L1 $name twice: $(grep -m1 'FAILED' "$res.log" || tail -1 "$res.log")" >>"$out/failed.txt"
 		return 1
 	}
 	[ "$selftest" = 0 ] || l1 selftest patched -r "$runs" -c none -k "$perf" || failed=1
 	kvms=(patched)
 	[ "$stock" = 0 ] || kvms+=(stock)
 	if [ "$configs" != none ]; then
-		for run in $(seq 1 "$runs"); do
-			for kvm in "${kvms[@]}"; do
-				l1 "$kvm-$run" $kvm -r 1 -i "$run" "${bench_args[@]}" || failed=1
+		for run in $(seq "$first" $((first + runs - 1))); do
+			for c in ${configs//,/ }; do
+				for kvm in "${kvms[@]}"; do
+					l1 "$kvm-$c-$run" $kvm -r 1 -i "$run" -c "$c" "${bench_args[@]}" || failed=1
+				done
 			done
 		done
 	fi
@@ -165,7 +175,7 @@ fi
 	echo "setup=$([ "$host" = 1 ] && echo host || echo "nested: L1 2 CPUs under TCG")"
 	echo "host_cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
 	echo "host_cores=$(nproc)"
-	echo "runs=$runs"
+	echo "runs=$((first + runs - 1))"
 	echo "seconds=$secs"
 	echo "l2_kernels=$KREL (microvm), $(l2_generic_krel) (q35, pc)"
 } >"$out/setup.txt"
