@@ -9,8 +9,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 # checked them already).
 [ "${PREFLIGHT_DONE:-0}" = 1 ] || "$here/preflight.sh" --deps
 
-# The packages of deps_packages (common.sh) that are not installed yet.
-mapfile -t missing < <(missing_packages "${deps_packages[@]}")
+# The packages of deps_packages and bench_packages (common.sh; the test
+# suite runs make bench's pipeline) that are not installed yet.
+mapfile -t missing < <(missing_packages "${deps_packages[@]}" "${bench_packages[@]}")
 if [ ${#missing[@]} -gt 0 ]; then
 	log "installing ${#missing[@]} packages: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
