@@ -134,12 +134,13 @@ def main():
 
     # --- the kernel's benchmark
     st = sorted({k[1] for k in vals if k[1].startswith("selftest-")},
-                key=lambda c: int(c.split("poll")[1]))
+                key=lambda c: ("-pio-" in c, int(c.split("poll")[1])))
     if st:
         w("## Kernel: ioregionfd_perf_test (accesses/s)")
         w("")
         for c in st:
-            w("### kvm.ioregion_poll_ns=%s" % c.split("poll")[1])
+            w("### %s, kvm.ioregion_poll_ns=%s" % (
+                "ports" if "-pio-" in c else "MMIO", c.split("poll")[1]))
             w("")
             w("| access | vCPUs | ioregionfd | inline | relay | ioeventfd | ioregionfd vs relay | vs inline | vs ioeventfd |")
             w("|---|---|---|---|---|---|---|---|---|")
@@ -356,7 +357,8 @@ def plots(d, vals, confs, st, secs):
             ax.set_xticks(list(x))
             ax.set_xticklabels([m.replace("_per_s", "") for m in ms], fontsize=8)
             ax.set_ylabel("accesses/s")
-            ax.set_title("ioregionfd_perf_test, poll_ns=%s" % c.split("poll")[1])
+            ax.set_title("ioregionfd_perf_test, %s, poll_ns=%s" % (
+                "ports" if "-pio-" in c else "MMIO", c.split("poll")[1]))
             ax.legend(fontsize=8)
         fig.tight_layout()
         fig.savefig(os.path.join(pd, "kernel.png"), dpi=110)
