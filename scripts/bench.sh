@@ -1,16 +1,18 @@
 #!/bin/bash
 # The evaluation (make bench; docs/performance.md): every benchmark of
-# both series, in the modes off / ioregionfd / fallback, with tables, plots
-# and the raw figures.
+# both series, in the modes off / ioregionfd / ioregionfd with polling /
+# fallback, with tables, plots and the raw figures.
 #
 # Nested (the default): L1 boots with two CPUs and a VM held open
 # (harness/l1-run):
 #   patched kvm.ko  the kernel's ioregionfd_perf_test (reads and posted
 #                   writes against KVM_EXIT_MMIO inline, relayed, and
-#                   ioeventfd; 1 and 4 vCPUs; polling off and on)
+#                   ioeventfd; 1 and 4 vCPUs; polling off and on, and
+#                   with the device thread polling too)
 #   then, for each run:
 #   patched kvm.ko  e2e/l1-bench: each configuration's L2 guest with
-#                   use-ioregionfd=off and =on
+#                   use-ioregionfd=off and =on, and =on with the IOThread
+#                   and KVM polling (mode poll)
 #   stock kvm.ko    e2e/l1-bench again: off, and on = the fallback
 # so every ratio compares two modes of one L1 boot.
 # --host: no harness; e2e/l1-bench (and the perf test, when the loaded
@@ -110,8 +112,10 @@ if [ "$host" = 1 ]; then
 	[ "$kvm" = stock ] || [ "$selftest" = 0 ] || [ ! -x "$perf" ] || k=(-k "$perf")
 	bench_need_idle_host
 	[ "$first" != 1 ] || fresh $kvm
-	log "this host's kvm.ko is the $kvm one: e2e/l1-bench -r $runs ${bench_args[*]} ${k[*]} (figures: $out/$kvm.out, log: $out/$kvm.log)"
-	e2e/l1-bench -r "$runs" -i "$first" -c "$configs" "${bench_args[@]}" -l "$out/logs-$kvm" "${k[@]}" "$qemu" \
+	modes=off,on
+	[ "$kvm" = stock ] || modes+=,poll
+	log "this host's kvm.ko is the $kvm one: e2e/l1-bench -r $runs -m $modes ${bench_args[*]} ${k[*]} (figures: $out/$kvm.out, log: $out/$kvm.log)"
+	e2e/l1-bench -r "$runs" -i "$first" -c "$configs" -m "$modes" "${bench_args[@]}" -l "$out/logs-$kvm" "${k[@]}" "$qemu" \
 		>"$out/$kvm.out" 2>"$out/$kvm.log" || failed=1
 	collect "$kvm" "$out/$kvm.out"
 else
@@ -163,7 +167,9 @@ else
 		for run in $(seq "$first" $((first + runs - 1))); do
 			for c in ${configs//,/ }; do
 				for kvm in "${kvms[@]}"; do
-					l1 "$kvm-$c-$run" $kvm -r 1 -i "$run" -c "$c" "${bench_args[@]}" || failed=1
+					modes=off,on
+					[ "$kvm" = stock ] || modes+=,poll
+					l1 "$kvm-$c-$run" $kvm -r 1 -i "$run" -c "$c" -m "$modes" "${bench_args[@]}" || failed=1
 				done
 			done
 		done
