@@ -38,7 +38,7 @@ for c in $(git -C "$check" rev-list --reverse pristine..HEAD); do
 	git -C "$check" diff --quiet "$c~1" "$c" -- tools/testing/selftests/kvm ||
 		series_step "$check/.selftests-$i.log" \
 			"prefix $i builds (kvm selftests): $subj" \
-			"$here/linux-selftests.sh" "$check" || true
+			"$here/linux-selftests.sh" --prefix "$check" || true
 done
 
 [ $fail = 0 ]
