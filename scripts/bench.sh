@@ -27,7 +27,7 @@
 #
 # usage: scripts/bench.sh [-r RUNS] [-i FIRST] [-s SECONDS] [-c CONFIGS]
 #                         [-u RATES] [-o DIR] [--host] [--no-stock]
-#                         [--no-selftest] [--no-poll]
+#                         [--no-selftest] [--no-poll] [-t SECONDS]
 #   -r, -s, -c, -u  as e2e/l1-bench (defaults 3 runs, 3 s, every
 #                   configuration, UDP at 50, 200 and 800 Mbit/s);
 #                   -c none: the kernel's benchmark alone
@@ -36,6 +36,9 @@
 #   --no-poll       leave out the mode with polling (off and ioregionfd
 #                   only: shorter, and the nested setup loses L1 boots
 #                   in it more often)
+#   -t SECONDS      end an L1 boot that takes longer (default 10800): a
+#                   hung L1 is then tried once more, as one that ends
+#                   early
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
@@ -43,6 +46,7 @@ cd "$TOP"
 linux_env
 
 runs=3 first=1 secs=3 configs= udp= out= host=0 stock=1 selftest=1 poll=1
+l1_timeout=10800
 while [ $# -gt 0 ]; do
 	case $1 in
 	-r) runs=${2:?}; shift ;;
@@ -51,17 +55,19 @@ while [ $# -gt 0 ]; do
 	-i) first=${2:?}; shift ;;
 	-u) udp=${2:?}; shift ;;
 	-o) out=${2:?}; shift ;;
+	-t) l1_timeout=${2:?}; shift ;;
 	--host) host=1 ;;
 	--no-stock) stock=0 ;;
 	--no-selftest) selftest=0 ;;
 	--no-poll) poll=0 ;;
-	*) echo "usage: scripts/bench.sh [-r RUNS] [-i FIRST] [-s SECONDS] [-c CONFIGS] [-u RATES] [-o DIR] [--host] [--no-stock] [--no-selftest] [--no-poll]" >&2
+	*) echo "usage: scripts/bench.sh [-r RUNS] [-i FIRST] [-s SECONDS] [-c CONFIGS] [-u RATES] [-o DIR] [--host] [--no-stock] [--no-selftest] [--no-poll] [-t SECONDS]" >&2
 	   exit 2 ;;
 	esac
 	shift
 done
-[[ $runs =~ ^[1-9][0-9]*$ && $first =~ ^[1-9][0-9]*$ && $secs =~ ^[1-9][0-9]*$ ]] ||
-	die "-r, -i and -s take whole numbers"
+[[ $runs =~ ^[1-9][0-9]*$ && $first =~ ^[1-9][0-9]*$ && $secs =~ ^[1-9][0-9]*$ &&
+   $l1_timeout =~ ^[1-9][0-9]*$ ]] ||
+	die "-r, -i, -s and -t take whole numbers"
 
 # What the benchmark needs beyond the build (scripts/install-deps.sh has
 # the rest): iperf3 in L1, libaio.a for the static fio, matplotlib.
@@ -146,7 +152,7 @@ else
 			rm -rf "$res"
 			mkdir -p "$res"
 			log "L1 with the $kvm kvm.ko (2 CPUs, a VM held open): e2e/l1-bench $* (log: $res/output)"
-			if harness/l1-run --modules "$kvm" --smp 2 --hold-vm --timeout 10800 -q \
+			if harness/l1-run --modules "$kvm" --smp 2 --hold-vm --timeout "$l1_timeout" -q \
 				--results "$res" -- e2e/l1-bench "$@" -l "$res/logs" "$qemu" \
 				>"$res.log" 2>&1; then
 				collect "$kvm" "$res/output"
