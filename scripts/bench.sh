@@ -38,7 +38,8 @@
 #                   in it more often)
 #   -t SECONDS      end an L1 boot that takes longer (default 10800): a
 #                   hung L1 is then tried once more, as one that ends
-#                   early
+#                   early; a guest fails after a third of it (at most
+#                   900 s, l1-bench -T)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
@@ -92,7 +93,8 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 csv=$out/results.csv
 configs=${configs:-microvm,microvm-vhost,q35-virtio,q35-e1000-nvme,pc-rtl8139}
-bench_args=(-s "$secs" ${udp:+-u "$udp"})
+guest_timeout=$((l1_timeout / 3 < 900 ? l1_timeout / 3 : 900))
+bench_args=(-s "$secs" -T "$((guest_timeout > 0 ? guest_timeout : 1))" ${udp:+-u "$udp"})
 failed=0
 
 # RESULT lines of an l1-bench output -> CSV rows (those of KVM before,
