@@ -85,6 +85,9 @@ case_ quoting 7 "^<it's> <a  b> <\\\$HOME> <> <\\*> \$" -- \
 	"it's" 'a  b' '$HOME' '' '*'
 case_ timeout 124 'L1 TIMEOUT after 20 s' -- \
 	--modules stock --timeout 20 -- sleep 1000
+# L1_DEADLINE (tests/run's time budget) ends L1 before --timeout does
+L1_DEADLINE=$(($(date +%s) + 20)) case_ deadline 124 'L1 TIMEOUT after (1[0-9]|20) s' -- \
+	--modules stock --timeout 600 -- sleep 1000
 case_ splat 123 'WARNING: CPU: 0 PID: 1 at selftest' -- \
 	--modules stock -- sh -c \
 	'echo "WARNING: CPU: 0 PID: 1 at selftest" >/dev/kmsg'
