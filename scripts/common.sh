@@ -146,7 +146,7 @@ concurrency_subtests() {
 	echo "IOREGIONFD_HAMMER_ITERS=3000 IOREGIONFD_STORM_ITERS=1000" \
 	     "IOREGIONFD_VSTORM_ITERS=3000" \
 	     "-t hammer -t signal_storm -t rmw -t string_io -t full_wire" \
-	     "-t deassign_blocked -t vcpu_storm -t vm_destroy -t chaos"
+	     "-t deassign_blocked -t pipe_mutex -t vcpu_storm -t vm_destroy -t chaos"
 }
 
 # ---------------------------------------------------------------------------
