@@ -6,11 +6,16 @@
  *
  * usage: mmio-bench DEVICE-ID SECONDS
  *        mmio-bench -a ADDRESS SECONDS
+ *        mmio-bench -w ADDRESS COUNT SECONDS
  *   Finds the first virtio-mmio window of -M microvm (0xfeb00000, 24 slots
  *   of 0x200 bytes) whose DeviceID is DEVICE-ID and reads its register 0
  *   (MagicValue), or reads the 32-bit register at physical ADDRESS (a PCI
  *   BAR's register, which must read the same value every time), for about
  *   SECONDS seconds, and prints "reads=N seconds=S rate=R".
+ *   With -w, writes zeros to the COUNT 32-bit registers from ADDRESS with
+ *   one "rep stosl" after the other (KVM emulates each in one exit, a
+ *   write per register) for about SECONDS seconds, and prints
+ *   "writes=N seconds=S rate=R".
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -34,13 +39,14 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static volatile uint32_t *map_phys(int fd, unsigned long addr, size_t len)
+static volatile uint32_t *map_phys(int fd, unsigned long addr, size_t len,
+				   int prot)
 {
 	unsigned long page = sysconf(_SC_PAGESIZE);
 	unsigned long base = addr & ~(page - 1);
 	uint8_t *map;
 
-	map = mmap(NULL, len + (addr - base), PROT_READ, MAP_SHARED, fd, base);
+	map = mmap(NULL, len + (addr - base), prot, MAP_SHARED, fd, base);
 	if (map == MAP_FAILED) {
 		perror("mmap /dev/mem");
 		return NULL;
@@ -50,7 +56,7 @@ static volatile uint32_t *map_phys(int fd, unsigned long addr, size_t len)
 
 static volatile uint32_t *find_virtio_mmio(int fd, unsigned long id)
 {
-	volatile uint32_t *map = map_phys(fd, BASE, SLOTS * SLOT);
+	volatile uint32_t *map = map_phys(fd, BASE, SLOTS * SLOT, PROT_READ);
 	int s;
 
 	if (!map)
@@ -65,6 +71,40 @@ static volatile uint32_t *find_virtio_mmio(int fd, unsigned long id)
 	return NULL;
 }
 
+/* -w: zeros to @count registers from physical @addr, over and over */
+static int write_loop(unsigned long addr, unsigned long count, double secs)
+{
+	volatile uint32_t *win;
+	unsigned long n = 0, i;
+	double start, t;
+	int fd;
+
+	fd = open("/dev/mem", O_RDWR | O_SYNC);
+	if (fd < 0) {
+		perror("/dev/mem");
+		return 1;
+	}
+	win = map_phys(fd, addr, count * 4, PROT_READ | PROT_WRITE);
+	if (!win)
+		return 1;
+	start = now();
+	do {
+		for (i = 0; i < 100; i++) {
+			void *dst = (void *)win;
+			unsigned long c = count;
+
+			asm volatile("cld; rep stosl"
+				     : "+D" (dst), "+c" (c)
+				     : "a" (0)
+				     : "memory");
+		}
+		n += i * count;
+		t = now() - start;
+	} while (t < secs);
+	printf("writes=%lu seconds=%.3f rate=%.0f\n", n, t, n / t);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	volatile uint32_t *win;
@@ -73,10 +113,14 @@ int main(int argc, char **argv)
 	uint32_t want;
 	int fd, phys;
 
+	if (argc == 5 && !strcmp(argv[1], "-w"))
+		return write_loop(strtoul(argv[2], NULL, 0),
+				  strtoul(argv[3], NULL, 0), atof(argv[4]));
 	phys = argc == 4 && !strcmp(argv[1], "-a");
 	if (argc != 3 && !phys) {
 		fprintf(stderr, "usage: mmio-bench DEVICE-ID SECONDS\n"
-			"       mmio-bench -a ADDRESS SECONDS\n");
+			"       mmio-bench -a ADDRESS SECONDS\n"
+			"       mmio-bench -w ADDRESS COUNT SECONDS\n");
 		return 2;
 	}
 	secs = atof(argv[argc - 1]);
@@ -86,7 +130,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (phys)
-		win = map_phys(fd, strtoul(argv[2], NULL, 0), 4);
+		win = map_phys(fd, strtoul(argv[2], NULL, 0), 4, PROT_READ);
 	else
 		win = find_virtio_mmio(fd, strtoul(argv[1], NULL, 0));
 	if (!win)
