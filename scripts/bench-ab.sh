@@ -11,16 +11,20 @@
 # run, metric, value) and report.md: per figure the median of the runs
 # for off, A and B, and the ratios A/off, B/off and A/B.
 #
-# usage: scripts/bench-ab.sh [-r RUNS] [-s SECONDS] [-c CONFIG] -o DIR
-#                            QEMU-A QEMU-B
+# usage: scripts/bench-ab.sh [-r RUNS] [-s SECONDS] [-c CONFIG] [--smp N]
+#                            -o DIR QEMU-A QEMU-B
 #   -r, -s, -c   as e2e/l1-bench (defaults 2 runs, 3 s, q35-e1000-nvme)
+#   --smp N      L1's CPUs (default 2: a device thread needs a CPU of its
+#                own; 1 when two-CPU boots keep failing, as a fallback
+#                whose ratios favour whatever needs fewer thread switches)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 cd "$TOP"
-runs=2 secs=3 config=q35-e1000-nvme out=
+runs=2 secs=3 config=q35-e1000-nvme out= smp=2
 while [ $# -gt 2 ]; do
 	case $1 in
+	--smp) smp=${2:?}; shift ;;
 	-r) runs=${2:?}; shift ;;
 	-s) secs=${2:?}; shift ;;
 	-c) config=${2:?}; shift ;;
@@ -30,9 +34,9 @@ while [ $# -gt 2 ]; do
 	shift
 done
 [ $# = 2 ] && [ -n "$out" ] ||
-	die "usage: scripts/bench-ab.sh [-r RUNS] [-s SECONDS] [-c CONFIG] -o DIR QEMU-A QEMU-B"
-[[ $runs =~ ^[1-9][0-9]*$ && $secs =~ ^[1-9][0-9]*$ ]] ||
-	die "-r and -s take whole numbers"
+	die "usage: scripts/bench-ab.sh [-r RUNS] [-s SECONDS] [-c CONFIG] [--smp N] -o DIR QEMU-A QEMU-B"
+[[ $runs =~ ^[1-9][0-9]*$ && $secs =~ ^[1-9][0-9]*$ && $smp =~ ^[1-9][0-9]*$ ]] ||
+	die "-r, -s and --smp take whole numbers"
 qa=$(realpath "$1") qb=$(realpath "$2")
 [ -x "$qa" ] && [ -x "$qb" ] || die "no QEMU at $qa or $qb"
 
@@ -61,9 +65,9 @@ for i in \$(seq 1 $runs); do
 		sed 's/^\\(RESULT [^ ]*\\) on /\\1 b /; s/^\\(FAILED [^ ]*\\) on /\\1 b /' || rc=1
 done
 exit \$rc"
-log "L1 with the patched kvm.ko (2 CPUs, a VM held open): $runs runs of $config, A=$qa, B=$qb"
+log "L1 with the patched kvm.ko ($smp CPUs, a VM held open): $runs runs of $config, A=$qa, B=$qb"
 rc=0
-harness/l1-run --modules patched --smp 2 --hold-vm --timeout 7200 -q \
+harness/l1-run --modules patched --smp "$smp" --hold-vm --timeout 7200 -q \
 	--results "$out/l1" -- /bin/bash -c "$script" >"$out/l1.log" 2>&1 || rc=$?
 cp "$out/l1/output" "$out/output" 2>/dev/null || die "no output from L1 (log: $out/l1.log)"
 {
