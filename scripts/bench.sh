@@ -28,7 +28,7 @@
 # usage: scripts/bench.sh [-r RUNS] [-i FIRST] [-s SECONDS] [-c CONFIGS]
 #                         [-u RATES] [-o DIR] [--host] [--no-stock]
 #                         [--no-selftest] [--no-poll] [-t SECONDS]
-#                         [--smp N]
+#                         [--smp N] [--tries N]
 #   -r, -s, -c, -u  as e2e/l1-bench (defaults 3 runs, 3 s, every
 #                   configuration, UDP at 50, 200 and 800 Mbit/s);
 #                   -c none: the kernel's benchmark alone
@@ -40,7 +40,11 @@
 #   -t SECONDS      end an L1 boot that takes longer (default 10800): a
 #                   hung L1 is then tried once more, as one that ends
 #                   early; a guest fails after a third of it (at most
-#                   900 s, l1-bench -T)
+#                   900 s, l1-bench -T).  An L1 that froze (its heartbeat
+#                   stopped for 2 minutes: l1-run --stall) is ended then
+#                   and tried again as well.
+#   --tries N       boots of each piece before it counts as failed
+#                   (default 2)
 #   --smp N         L1's CPUs (default 2; the device threads need a CPU of
 #                   their own, so only a smoke test of the pipeline, whose
 #                   figures mean nothing, should take 1)
@@ -51,7 +55,7 @@ cd "$TOP"
 linux_env
 
 runs=3 first=1 secs=3 configs= udp= out= host=0 stock=1 selftest=1 poll=1
-l1_timeout=10800 smp=2
+l1_timeout=10800 smp=2 tries=2
 while [ $# -gt 0 ]; do
 	case $1 in
 	-r) runs=${2:?}; shift ;;
@@ -62,18 +66,19 @@ while [ $# -gt 0 ]; do
 	-o) out=${2:?}; shift ;;
 	-t) l1_timeout=${2:?}; shift ;;
 	--smp) smp=${2:?}; shift ;;
+	--tries) tries=${2:?}; shift ;;
 	--host) host=1 ;;
 	--no-stock) stock=0 ;;
 	--no-selftest) selftest=0 ;;
 	--no-poll) poll=0 ;;
-	*) echo "usage: scripts/bench.sh [-r RUNS] [-i FIRST] [-s SECONDS] [-c CONFIGS] [-u RATES] [-o DIR] [--host] [--no-stock] [--no-selftest] [--no-poll] [-t SECONDS] [--smp N]" >&2
+	*) echo "usage: scripts/bench.sh [-r RUNS] [-i FIRST] [-s SECONDS] [-c CONFIGS] [-u RATES] [-o DIR] [--host] [--no-stock] [--no-selftest] [--no-poll] [-t SECONDS] [--smp N] [--tries N]" >&2
 	   exit 2 ;;
 	esac
 	shift
 done
 [[ $runs =~ ^[1-9][0-9]*$ && $first =~ ^[1-9][0-9]*$ && $secs =~ ^[1-9][0-9]*$ &&
-   $l1_timeout =~ ^[1-9][0-9]*$ && $smp =~ ^[1-9][0-9]*$ ]] ||
-	die "-r, -i, -s, -t and --smp take whole numbers"
+   $l1_timeout =~ ^[1-9][0-9]*$ && $smp =~ ^[1-9][0-9]*$ && $tries =~ ^[1-9][0-9]*$ ]] ||
+	die "-r, -i, -s, -t, --smp and --tries take whole numbers"
 
 # What the benchmark needs beyond the build (scripts/install-deps.sh has
 # the rest): iperf3 in L1, libaio.a for the static fio, matplotlib.
@@ -150,16 +155,20 @@ else
 	# boot):
 	#   the kernel's benchmark, all runs, in one boot of its own;
 	#   then for each run and configuration: patched kvm.ko, stock kvm.ko.
+	why() {	# L1-RUN-LOG: the line that says how L1 ended
+		grep -m1 -E 'FAILED|TIMEOUT|FROZE|init failed' "$1" || tail -1 "$1"
+	}
 	l1() {	# NAME KVM L1-BENCH-ARGS...
 		local name=$1 kvm=$2 res try
 		shift 2
-		for try in 1 2; do
+		for try in $(seq "$tries"); do
 			res=$out/l1-$name
-			[ $try = 1 ] || res+=-retry
+			[ "$try" = 1 ] || res+=-retry
+			[ "$try" -le 2 ] || res+=$try
 			rm -rf "$res"
 			mkdir -p "$res"
 			log "L1 with the $kvm kvm.ko ($smp CPUs, a VM held open): e2e/l1-bench $* (log: $res/output)"
-			if harness/l1-run --modules "$kvm" --smp "$smp" --hold-vm --timeout "$l1_timeout" -q \
+			if harness/l1-run --modules "$kvm" --smp "$smp" --hold-vm --timeout "$l1_timeout" --stall 120 --tries 1 -q \
 				--results "$res" -- e2e/l1-bench "$@" -l "$res/logs" "$qemu" \
 				>"$res.log" 2>&1; then
 				collect "$kvm" "$res/output"
@@ -171,10 +180,10 @@ else
 				collect "$kvm" "$res/output"
 				return 1
 			fi
-			warn "L1 $name ended early ($(grep -m1 'FAILED' "$res.log" || tail -1 "$res.log"))"
+			warn "L1 $name ended early ($(why "$res.log"))"
 		done
 		collect "$kvm" "$res/output"
-		echo "$kvm FAILED L1 $name twice: $(grep -m1 'FAILED' "$res.log" || tail -1 "$res.log")" >>"$out/failed.txt"
+		echo "$kvm FAILED L1 $name $tries times: $(why "$res.log")" >>"$out/failed.txt"
 		return 1
 	}
 	[ "$selftest" = 0 ] || l1 selftest patched -r "$runs" -c none -k "$perf" || failed=1
@@ -195,7 +204,7 @@ fi
 
 {
 	echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-	echo "setup=$([ "$host" = 1 ] && echo host || echo "nested: L1 2 CPUs under TCG")"
+	echo "setup=$([ "$host" = 1 ] && echo host || echo "nested: L1 $smp CPU$([ "$smp" = 1 ] || echo s) under TCG")"
 	echo "host_cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
 	echo "host_cores=$(nproc)"
 	echo "runs=$((first + runs - 1))"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Check harness/l1-run itself: exit statuses, timeout, splat detection,
+# Check harness/l1-run itself: exit statuses, timeout, freezes, splat detection,
 # quoting, --kernel, --hold-vm, a checkout under /tmp (shared with L1
 # explicitly), paths it must refuse, and that no QEMU/virtiofsd is left
 # behind.
@@ -85,6 +85,39 @@ case_ quoting 7 "^<it's> <a  b> <\\\$HOME> <> <\\*> \$" -- \
 	"it's" 'a  b' '$HOME' '' '*'
 case_ timeout 124 'L1 TIMEOUT after 20 s' -- \
 	--modules stock --timeout 20 -- sleep 1000
+# --stall and --tries: an L1 whose heartbeat stops is ended as frozen and
+# booted again.  A real freeze cannot be made on purpose: the first boot's
+# L0 QEMU is paused through its monitor once CMD runs, which is what a
+# freeze looks like from here; the second boot runs CMD to its end.
+pause_l1() {	# RESULTS-DIR
+	local i pid= sock=
+
+	for ((i = 0; i < 600; i++)); do
+		pid=$(pgrep -f -- "L1_RESULTS=$1 " | head -n 1) || true
+		[ -z "$pid" ] || ! grep -qs 'running:' "$1/console.log" || break
+		sleep 0.1
+	done
+	[ -n "$pid" ] || return 0
+	sock=$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n 's/^unix:\(.*monitor.sock\),.*/\1/p')
+	python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b"stop\n")
+time.sleep(1)' "$sock"
+}
+pause_l1 "$BASE/stall" &
+case_ stall 0 'L1 FROZE: no heartbeat for 30 s' -- \
+	--modules stock --stall 30 --tries 2 --timeout 300 -- sleep 10
+wait
+if grep -qs 'VM status: paused' "$BASE/stall/frozen-1/l1-state.txt" &&
+   grep -qE 'RIP=[0-9a-f]+ .* \([a-z_0-9.]+\+0x[0-9a-f]+\)$' "$BASE/stall.log" &&
+   grep -q 'booting it again' "$BASE/stall.log" && [ -s "$BASE/stall/rc" ]; then
+	echo "PASS: harness stall-state (the frozen boot's state in frozen-1, a named RIP, a second boot)"
+	PASS=$((PASS + 1))
+else
+	echo "FAIL: harness stall-state: see $BASE/stall.log and $BASE/stall/frozen-1/l1-state.txt"
+	FAIL=$((FAIL + 1))
+fi
 # L1_DEADLINE (tests/run's time budget) ends L1 before --timeout does
 L1_DEADLINE=$(($(date +%s) + 20)) case_ deadline 124 'L1 TIMEOUT after (1[0-9]|20) s' -- \
 	--modules stock --timeout 600 -- sleep 1000
