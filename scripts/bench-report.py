@@ -3,7 +3,7 @@
 
 usage: scripts/bench-report.py DIR
   reads DIR/results.csv (kvm,config,mode,run,metric,value), DIR/setup.txt
-  and DIR/failed.txt; writes DIR/report.md, DIR/summary.json and
+  DIR/failed.txt and DIR/stopped.txt; writes DIR/report.md, DIR/summary.json and
   DIR/plots/*.png.
 
 Every figure is the median of the runs, with min and max.  Ratios compare
@@ -54,7 +54,11 @@ def load(d):
     p = os.path.join(d, "failed.txt")
     if os.path.exists(p):
         failed = [l.strip() for l in open(p) if l.strip()]
-    return vals, setup, failed
+    stopped = []
+    p = os.path.join(d, "stopped.txt")
+    if os.path.exists(p):
+        stopped = [l.strip() for l in open(p) if l.strip()]
+    return vals, setup, failed, stopped
 
 
 def med(v):
@@ -118,9 +122,10 @@ def figure_metrics(vals, config):
 
 def main():
     d = sys.argv[1]
-    vals, setup, failed = load(d)
+    vals, setup, failed, stopped = load(d)
     secs = float(setup.get("seconds", "3"))
-    summary = {"setup": setup, "failed": failed, "configs": {},
+    summary = {"setup": setup, "failed": failed, "stopped": stopped,
+               "configs": {},
                "selftest": {}, "goals": []}
     md = []
     w = md.append
@@ -139,6 +144,11 @@ def main():
         w("**Failed** (a guest or an L1 boot that ended early: what it "
           "finished is in the tables, the rest is missing; a failed "
           "kernel benchmark run is left out): " + "; ".join(failed))
+    if stopped:
+        w("")
+        w("**L1 stopped** (its timer interrupt was lost and a key press "
+          "woke it, harness/l1-run; a figure measured across the stop "
+          "includes it): " + "; ".join(stopped))
     w("")
 
     # --- the kernel's benchmark

@@ -21,9 +21,10 @@
 # get every column (each replaces the figures of its kvm.ko in DIR).
 #
 # Output in DIR (default $BUILD/bench/run-DATE): results.csv (kvm, config,
-# mode, run, metric, value: every figure of every run), the logs of each
-# L1, and what scripts/bench-report.py makes of them: report.md (tables:
-# median and spread, ratios against off), summary.json, plots/*.png.
+# mode, run, metric, value: every figure of every run), failed.txt and
+# stopped.txt (L1s that stopped and were woken), the logs of each L1, and
+# what scripts/bench-report.py makes of them: report.md (tables: median
+# and spread, ratios against off), summary.json, plots/*.png.
 #
 # usage: scripts/bench.sh [-r RUNS] [-i FIRST] [-s SECONDS] [-c CONFIGS]
 #                         [-u RATES] [-o DIR] [--host] [--no-stock]
@@ -117,10 +118,14 @@ collect() {	# KVM FILE
 }
 # Start DIR's figures of KVM afresh.
 fresh() {	# KVM
+	local f
+
 	[ -f "$csv" ] || echo "kvm,config,mode,run,metric,value" >"$csv"
 	grep -v "^$1," "$csv" >"$csv.tmp" || true
 	mv "$csv.tmp" "$csv"
-	[ ! -f "$out/failed.txt" ] || { grep -v "^$1 " "$out/failed.txt" >"$out/failed.tmp" || true; mv "$out/failed.tmp" "$out/failed.txt"; }
+	for f in failed stopped; do
+		[ ! -f "$out/$f.txt" ] || { grep -v "^$1 " "$out/$f.txt" >"$out/$f.tmp" || true; mv "$out/$f.tmp" "$out/$f.txt"; }
+	done
 }
 
 if [ "$host" = 1 ]; then
@@ -155,6 +160,13 @@ else
 	# boot):
 	#   the kernel's benchmark, all runs, in one boot of its own;
 	#   then for each run and configuration: patched kvm.ko, stock kvm.ko.
+	# An L1 that stopped and was woken by a key press (l1-run): said in
+	# the report, with the uptimes and lengths of the stops.
+	stopped() {	# KVM NAME RESULTS
+		[ -s "$3/l1-kicks" ] || return 0
+		echo "$1 L1 $2: $(awk '{ printf "%s%s s at uptime %s", NR > 1 ? ", " : "", $2, $1 }' "$3/l1-kicks")" >>"$out/stopped.txt"
+		warn "L1 $2 stopped and was woken by a key press (see $3/l1-kicks)"
+	}
 	why() {	# L1-RUN-LOG: the line that says how L1 ended
 		grep -m1 -E 'FAILED|TIMEOUT|FROZE|init failed' "$1" || tail -1 "$1"
 	}
@@ -172,6 +184,7 @@ else
 				--results "$res" -- e2e/l1-bench "$@" -l "$res/logs" "$qemu" \
 				>"$res.log" 2>&1; then
 				collect "$kvm" "$res/output"
+				stopped "$kvm" "$name" "$res"
 				return 0
 			fi
 			# l1-bench's own failures are in its FAILED lines, and
