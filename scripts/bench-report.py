@@ -146,9 +146,10 @@ def main():
           "kernel benchmark run is left out): " + "; ".join(failed))
     if stopped:
         w("")
-        w("**L1 stopped** (its timer interrupt was lost and a key press "
-          "woke it, harness/l1-run; a figure measured across the stop "
-          "includes it): " + "; ".join(stopped))
+        w("**L1 stopped** (its heartbeat did not move for the seconds "
+          "given, and harness/l1-run pressed a key, which woke the L1s "
+          "that lost their timer interrupt; a figure measured across a "
+          "stop includes it): " + "; ".join(stopped))
     w("")
 
     # --- the kernel's benchmark

@@ -160,12 +160,12 @@ else
 	# boot):
 	#   the kernel's benchmark, all runs, in one boot of its own;
 	#   then for each run and configuration: patched kvm.ko, stock kvm.ko.
-	# An L1 that stopped and was woken by a key press (l1-run): said in
-	# the report, with the uptimes and lengths of the stops.
+	# An L1 whose heartbeat stopped, so that l1-run pressed a key: said
+	# in the report, with the uptimes and lengths of the stops.
 	stopped() {	# KVM NAME RESULTS
 		[ -s "$3/l1-kicks" ] || return 0
-		echo "$1 L1 $2: $(awk '{ printf "%s%s s at uptime %s", NR > 1 ? ", " : "", $2, $1 }' "$3/l1-kicks")" >>"$out/stopped.txt"
-		warn "L1 $2 stopped and was woken by a key press (see $3/l1-kicks)"
+		echo "$1 L1 $2: $(awk '{ printf "%s%s s at uptime %s", (NR > 1 ? ", " : ""), $2, $1 }' "$3/l1-kicks")" >>"$out/stopped.txt"
+		warn "L1 $2 stopped, and l1-run pressed a key (see $3/l1-kicks)"
 	}
 	why() {	# L1-RUN-LOG: the line that says how L1 ended
 		grep -m1 -E 'FAILED|TIMEOUT|FROZE|init failed' "$1" || tail -1 "$1"
@@ -191,6 +191,7 @@ else
 			# l1-bench then exits 1; anything else is L1's end.
 			if grep -q "^l1-run: CMD exit status 1;" "$res.log"; then
 				collect "$kvm" "$res/output"
+				stopped "$kvm" "$name" "$res"
 				return 1
 			fi
 			warn "L1 $name ended early ($(why "$res.log"))"
