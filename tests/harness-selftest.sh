@@ -112,7 +112,8 @@ wait
 if grep -qs 'VM status: paused' "$BASE/stall/frozen-1/l1-state.txt" &&
    grep -qE 'RIP=[0-9a-f]+ .* \([a-z_0-9.]+\+0x[0-9a-f]+\)$' "$BASE/stall.log" &&
    grep -q 'booting it again' "$BASE/stall.log" && [ -s "$BASE/stall/rc" ] &&
-   grep -q 'pressing a key' "$BASE/stall.log" && [ -s "$BASE/stall/frozen-1/l1-kicks" ]; then
+   grep -q 'pressing a key' "$BASE/stall.log" && [ -s "$BASE/stall/frozen-1/l1-kicks" ] &&
+   grep -q '^LVTT' "$BASE/stall/frozen-1/l1-kicks-state.txt"; then
 	echo "PASS: harness stall-state (a key pressed at 12 s, the frozen boot's state in frozen-1, a named RIP, a second boot)"
 	PASS=$((PASS + 1))
 else
