@@ -191,9 +191,18 @@ APT::Sandbox::User "root";
 EOC
 }
 
-# Where scripts/qemu-build.sh puts ccache's cache (under build/: a fresh
-# clone starts cold, repeated runs are warm).
-QEMU_CCACHE_DIR=${QEMU_CCACHE_DIR:-$BUILD/ccache}
+# Where scripts/qemu-build.sh, scripts/linux-build.sh and
+# scripts/debug-kernel.sh put ccache's cache: the user's cache folder, so that every clone on a machine (CI
+# runs in a fresh one) shares it; under build/ without a home.
+if [ -z "${QEMU_CCACHE_DIR:-}" ]; then
+	if [ -n "${XDG_CACHE_HOME:-}" ]; then
+		QEMU_CCACHE_DIR=$XDG_CACHE_HOME/ioregionfd/ccache
+	elif [ -n "${HOME:-}" ] && [ -d "$HOME" ] && [ -w "$HOME" ]; then
+		QEMU_CCACHE_DIR=$HOME/.cache/ioregionfd/ccache
+	else
+		QEMU_CCACHE_DIR=$BUILD/ccache
+	fi
+fi
 
 qemu_env() {
 	[ -f "$BUILD/qemu/env" ] || die "run scripts/qemu-fetch.sh first"

@@ -17,7 +17,8 @@
 # (irqbypass.ko, kvm.ko, kvm-amd.ko), logs/.  Both builds are cached: a
 # second run rebuilds nothing unless the stock config, the config below,
 # the Debian version or the series changed.  Cold: about 35 min on 2 cores
-# (nice -n 19, ccache in $BUILD/ccache); the L1 run about 10 min.
+# (nice -n 19, ccache in $QEMU_CCACHE_DIR, see scripts/common.sh); the L1
+# run about 10 min.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"

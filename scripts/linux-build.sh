@@ -16,9 +16,12 @@ tree=${1:-$BUILD/linux/work}
 out=${2:-$BUILD/linux/modules/patched}
 [ -f "$tree/Makefile" ] || die "no kernel tree at $tree; run scripts/linux-tree.sh"
 mods=$BUILD/linux/modules
+# ccache as for QEMU (scripts/qemu-build.sh): the prefixes of the series
+# check and every clone's build share one cache.
 kmake() {
-	make -s -C "$tree" ARCH=x86 CC="$LINUX_CC" KERNELRELEASE="$KREL" \
-		-j"$(nproc)" "$@"
+	CCACHE_DIR=$QEMU_CCACHE_DIR CCACHE_NOHASHDIR=1 CCACHE_BASEDIR=$tree \
+		make -s -C "$tree" ARCH=x86 CC="ccache $LINUX_CC" \
+		KERNELRELEASE="$KREL" -j"$(nproc)" "$@"
 }
 
 # .config and Module.symvers come from the stock headers; olddefconfig
