@@ -27,7 +27,8 @@ deps_packages=(
 	# QEMU (scripts/qemu-build.sh): build dependencies from the machine's
 	# apt sources, and the firmware the binary loads (--firmwarepath):
 	# qboot for microvm, SeaBIOS, linuxboot_dma.bin and kvmvapic.bin for
-	# the q35/pc guests of tests/qemu-e2e-pci, iPXE ROMs for PCI NICs
+	# the q35/pc guests of tests/qemu-e2e-pci, iPXE ROMs for PCI NICs;
+	# ccache for QEMU and the kvm modules (scripts/linux-build.sh)
 	build-essential pkg-config ninja-build ccache python3-venv
 	libglib2.0-dev libpixman-1-dev libslirp-dev zlib1g-dev libfdt-dev
 	seabios ipxe-qemu qemu-system-data
@@ -192,12 +193,13 @@ EOC
 }
 
 # Where scripts/qemu-build.sh, scripts/linux-build.sh and
-# scripts/debug-kernel.sh put ccache's cache: the user's cache folder, so that every clone on a machine (CI
-# runs in a fresh one) shares it; under build/ without a home.
+# scripts/debug-kernel.sh put ccache's cache: the user's cache folder, so
+# that every clone on a machine (CI runs in a fresh one) shares it; under
+# build/ without a home of this user's.
 if [ -z "${QEMU_CCACHE_DIR:-}" ]; then
 	if [ -n "${XDG_CACHE_HOME:-}" ]; then
 		QEMU_CCACHE_DIR=$XDG_CACHE_HOME/ioregionfd/ccache
-	elif [ -n "${HOME:-}" ] && [ -d "$HOME" ] && [ -w "$HOME" ]; then
+	elif [ -n "${HOME:-}" ] && [ -O "$HOME" ] && [ -w "$HOME" ]; then
 		QEMU_CCACHE_DIR=$HOME/.cache/ioregionfd/ccache
 	else
 		QEMU_CCACHE_DIR=$BUILD/ccache

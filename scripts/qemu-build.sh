@@ -45,7 +45,7 @@ fi
 # debug info, -g) unless CCACHE_NOHASHDIR; meson passes paths relative to
 # the build directory, and CCACHE_BASEDIR makes any absolute one relative.
 export CCACHE_DIR=$QEMU_CCACHE_DIR CCACHE_NOHASHDIR=1 CCACHE_BASEDIR=$tree
-export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-2G}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 mkdir -p "$CCACHE_DIR"
 
 # See qemu_edk2_off in common.sh: not a patch of the series, an edit of
