@@ -196,8 +196,9 @@ EOC
 # scripts/debug-kernel.sh put ccache's cache: the user's cache folder, so
 # that every clone on a machine (CI runs in a fresh one) shares it; under
 # build/ without a home of this user's.
+# A relative XDG_CACHE_HOME is ignored, as the XDG spec says.
 if [ -z "${QEMU_CCACHE_DIR:-}" ]; then
-	if [ -n "${XDG_CACHE_HOME:-}" ]; then
+	if [[ ${XDG_CACHE_HOME:-} = /* ]]; then
 		QEMU_CCACHE_DIR=$XDG_CACHE_HOME/ioregionfd/ccache
 	elif [ -n "${HOME:-}" ] && [ -O "$HOME" ] && [ -w "$HOME" ]; then
 		QEMU_CCACHE_DIR=$HOME/.cache/ioregionfd/ccache
@@ -205,6 +206,20 @@ if [ -z "${QEMU_CCACHE_DIR:-}" ]; then
 		QEMU_CCACHE_DIR=$BUILD/ccache
 	fi
 fi
+
+# ccache_env TREE: export what a build of TREE needs to share that cache
+# with every other tree (the series checks' prefixes, every clone's
+# build).  ccache would hash the build directory (the objects carry debug
+# info, -g) unless CCACHE_NOHASHDIR; CCACHE_BASEDIR, which must be
+# absolute, makes the absolute paths under TREE relative.
+ccache_env() {
+	local base
+
+	base=$(cd "$1" && pwd) || die "ccache_env: no directory $1"
+	export CCACHE_DIR=$QEMU_CCACHE_DIR CCACHE_NOHASHDIR=1
+	export CCACHE_BASEDIR=$base CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+	mkdir -p "$CCACHE_DIR"
+}
 
 qemu_env() {
 	[ -f "$BUILD/qemu/env" ] || die "run scripts/qemu-fetch.sh first"

@@ -89,10 +89,12 @@ DREL=$kver-ioregionfd-debug
 kmake() {	# DIR ARGS...: make in a kernel tree, niced, with ccache
 	local d=$1
 	shift
-	CCACHE_DIR=$QEMU_CCACHE_DIR CCACHE_NOHASHDIR=1 CCACHE_BASEDIR=$d \
-		nice -n 19 make -C "$d" ARCH=x86 \
-		CC="ccache $LINUX_CC" HOSTCC="ccache gcc" KERNELRELEASE="$DREL" \
-		-j"$(nproc)" "$@"
+	(
+		ccache_env "$d"
+		exec nice -n 19 make -C "$d" ARCH=x86 \
+			CC="ccache $LINUX_CC" HOSTCC="ccache gcc" \
+			KERNELRELEASE="$DREL" -j"$(nproc)" "$@"
+	)
 }
 
 # Every line of debug_config must hold in the final .config.

@@ -15,13 +15,13 @@ linux_env
 tree=${1:-$BUILD/linux/work}
 out=${2:-$BUILD/linux/modules/patched}
 [ -f "$tree/Makefile" ] || die "no kernel tree at $tree; run scripts/linux-tree.sh"
-tree=$(cd "$tree" && pwd)	# CCACHE_BASEDIR must be absolute
+tree=$(cd "$tree" && pwd)
 mods=$BUILD/linux/modules
 # ccache as for QEMU (scripts/qemu-build.sh): the prefixes of the series
 # check and every clone's build share one cache.
+ccache_env "$tree"
 kmake() {
-	CCACHE_DIR=$QEMU_CCACHE_DIR CCACHE_NOHASHDIR=1 CCACHE_BASEDIR=$tree \
-		make -s -C "$tree" ARCH=x86 CC="ccache $LINUX_CC" \
+	make -s -C "$tree" ARCH=x86 CC="ccache $LINUX_CC" \
 		KERNELRELEASE="$KREL" -j"$(nproc)" "$@"
 }
 

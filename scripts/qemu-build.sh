@@ -41,12 +41,9 @@ if ! flock -n 9; then
 fi
 
 # One cache for every tree: the check worktree's builds hit what the work
-# tree's built.  ccache would hash the build directory (the objects carry
-# debug info, -g) unless CCACHE_NOHASHDIR; meson passes paths relative to
-# the build directory, and CCACHE_BASEDIR makes any absolute one relative.
-export CCACHE_DIR=$QEMU_CCACHE_DIR CCACHE_NOHASHDIR=1 CCACHE_BASEDIR=$tree
-export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
-mkdir -p "$CCACHE_DIR"
+# tree's built (meson passes paths relative to the build directory, and
+# ccache_env makes any absolute one relative too).
+ccache_env "$tree"
 
 # See qemu_edk2_off in common.sh: not a patch of the series, an edit of
 # this tree's pc-bios/meson.build that git is told not to see.
