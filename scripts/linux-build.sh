@@ -15,7 +15,6 @@ linux_env
 tree=${1:-$BUILD/linux/work}
 out=${2:-$BUILD/linux/modules/patched}
 [ -f "$tree/Makefile" ] || die "no kernel tree at $tree; run scripts/linux-tree.sh"
-tree=$(cd "$tree" && pwd)
 mods=$BUILD/linux/modules
 # ccache as for QEMU (scripts/qemu-build.sh): the prefixes of the series
 # check and every clone's build share one cache.
